@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Builds the Kafka and schema registry images from Maven Central artefacts on a Debian-built JRE,
+# tagged with the official names so testcontainers and `npm start` find them without pulling.
+# Idempotent: an image that exists is kept (FORCE=1 rebuilds); downloads are cached in
+# $RELAY_CACHE_DIR, so a rebuild on the same machine needs no network.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+M2="$RELAY_CACHE_DIR/m2"
+mkdir -p "$RELAY_CACHE_DIR"
+
+image_exists() { [ "${FORCE:-0}" != 1 ] && podman image exists "$(qualified "$1")"; }
+
+build_jre() {
+  if image_exists "$JRE_IMAGE"; then log "$JRE_IMAGE exists"; return 0; fi
+  local tarball="$RELAY_CACHE_DIR/jre-17-bookworm-rootfs.tar"
+  if [ ! -s "$tarball" ]; then
+    local root mirror
+    root=$(mktemp -d)
+    mirror=$(debian_mirror)
+    log "debootstrap bookworm with openjdk-17-jre-headless into $root"
+    debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm "$root" "$mirror" \
+      > "$RELAY_CACHE_DIR/debootstrap.log" 2>&1 || { tail -20 "$RELAY_CACHE_DIR/debootstrap.log"; return 1; }
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+    tar -C "$root" -cf "$tarball.tmp" .
+    mv "$tarball.tmp" "$tarball"
+    rm -rf "$root"
+  fi
+  podman import --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' "$tarball" "$JRE_IMAGE" >/dev/null
+}
+
+kafka_libs() {
+  local libs="$RELAY_CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+  if [ ! -f "$libs/kafka_2.13-$KAFKA_VERSION.jar" ]; then
+    rm -rf "$libs"
+    mvn -B -q -f "$INFRA_DIR/images/kafka/pom.xml" -Dmaven.repo.local="$M2" -Dkafka.version="$KAFKA_VERSION" \
+      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" >&2
+  fi
+  printf '%s\n' "$libs"
+}
+
+build_kafka() {
+  if image_exists "$KAFKA_IMAGE"; then log "$KAFKA_IMAGE exists"; return 0; fi
+  local libs ctx
+  libs=$(kafka_libs)
+  ctx=$(mktemp -d)
+  cp -r "$INFRA_DIR/images/kafka/." "$ctx/"
+  cp -rl "$libs" "$ctx/libs" 2>/dev/null || cp -r "$libs" "$ctx/libs"
+  podman build -q --build-arg BASE_IMAGE="$JRE_IMAGE" --label relay.built-locally=true \
+    -t "$(qualified "$KAFKA_IMAGE")" -f "$ctx/Containerfile" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
+# The distribution is a Quarkus application: either a legacy runner jar with lib/ beside it
+# (3.0.x) or a quarkus-app/ folder (later releases). Either way it ends as app/registry.jar.
+apicurio_app() {
+  local dir="$RELAY_CACHE_DIR/apicurio-$APICURIO_VERSION"
+  if [ ! -f "$dir/app/registry.jar" ]; then
+    # dependency:get without transitive resolution: the distribution zip's parent pom is not published.
+    mvn -B -q -Dmaven.repo.local="$M2" dependency:get -Dtransitive=false \
+      -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:zip:all" >&2
+    rm -rf "$dir" && mkdir -p "$dir/unpacked"
+    (cd "$dir/unpacked" && jar xf "$M2/io/apicurio/apicurio-registry-app/$APICURIO_VERSION/apicurio-registry-app-$APICURIO_VERSION-all.zip")
+    local runner
+    runner=$(find "$dir/unpacked" \( -name quarkus-run.jar -o -name '*-runner.jar' \) | head -1)
+    [ -n "$runner" ] || { log "no runnable jar in the Apicurio distribution"; return 1; }
+    mv "$(dirname "$runner")" "$dir/app"
+    mv "$dir/app/$(basename "$runner")" "$dir/app/registry.jar"
+    rm -rf "$dir/unpacked"
+  fi
+  printf '%s\n' "$dir/app"
+}
+
+build_registry() {
+  if image_exists "$SCHEMA_REGISTRY_IMAGE"; then log "$SCHEMA_REGISTRY_IMAGE exists"; return 0; fi
+  local app ctx
+  app=$(apicurio_app)
+  ctx=$(mktemp -d)
+  cp -r "$INFRA_DIR/images/apicurio/." "$ctx/"
+  cp -rl "$app" "$ctx/app" 2>/dev/null || cp -r "$app" "$ctx/app"
+  podman build -q --build-arg BASE_IMAGE="$JRE_IMAGE" --label relay.built-locally=true \
+    -t "$(qualified "$SCHEMA_REGISTRY_IMAGE")" -f "$ctx/Containerfile" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
+step "JRE base image $JRE_IMAGE" build_jre
+step "Kafka $KAFKA_VERSION image $KAFKA_IMAGE" build_kafka
+step "Apicurio Registry $APICURIO_VERSION image $SCHEMA_REGISTRY_IMAGE" build_registry
