@@ -1,0 +1,24 @@
+export {
+  type ClusterAddresses,
+  ClusterStartError,
+  parseBrokers,
+  type RelayCluster,
+  type StartClusterOptions,
+  startCluster,
+} from './cluster.ts';
+export { useAvailableContainerEngine } from './container-engine.ts';
+export { APICURIO_VERSION, type Images, imagesFromEnv, KAFKA_VERSION } from './images.ts';
+export { type KafkaContainerOptions, type StartedKafka, startKafkaContainer } from './kafka-container.ts';
+export {
+  type CompatibilityLevel,
+  deleteSubject,
+  getSubjectCompatibility,
+  setSubjectCompatibility,
+} from './schema-registry-admin.ts';
+export {
+  CONFLUENT_API_PATH,
+  type SchemaRegistryContainerOptions,
+  type StartedSchemaRegistry,
+  startSchemaRegistryContainer,
+} from './schema-registry-container.ts';
+export { type TestTopicOptions, TestTopics, uniqueName } from './topics.ts';

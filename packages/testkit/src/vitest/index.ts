@@ -1,0 +1,1 @@
+export { type ClusterFixtures, describe, expect, test } from './fixtures.ts';

@@ -1,0 +1,17 @@
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+/**
+ * The vitest project every package of the monorepo uses, so that timeouts and file naming are
+ * the same everywhere. Timeouts leave room for a shared, busy 2-core machine and the real
+ * broker; the root config runs all projects against one cluster.
+ */
+export function relayProject(name: string): UserWorkspaceConfig {
+  return defineProject({
+    test: {
+      name,
+      include: ['src/**/*.test.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  });
+}

@@ -1,0 +1,3 @@
+import { relayProject } from './src/vitest/project.ts';
+
+export default relayProject('testkit');
