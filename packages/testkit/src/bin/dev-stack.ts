@@ -1,4 +1,4 @@
-import { startCluster } from '../cluster.ts';
+import { ClusterStartError, type RelayCluster, startCluster } from '../cluster.ts';
 
 /**
  * `npm start`: brings up Kafka and the schema registry, prints where they answer, and keeps
@@ -6,7 +6,14 @@ import { startCluster } from '../cluster.ts';
  */
 const started = Date.now();
 process.stdout.write('Starting Kafka and the schema registry…\n');
-const cluster = await startCluster();
+let cluster: RelayCluster;
+try {
+  cluster = await startCluster();
+} catch (error) {
+  if (!(error instanceof ClusterStartError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 process.stdout.write(
   [
