@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import { type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { type Codec, leftoversOf, timestampMillis } from './codecs.ts';
+import { getAt, isRecord, parsePointer, setAt, toPointer } from './pointer.ts';
+
+export const SOURCES = ['adictiz', 'komo'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export interface FieldSpec {
+  /** JSON pointer of the sender's value in the body. */
+  readonly pointer: string;
+  readonly codec: Codec;
+  /** For bodies of several shapes: the field is read only from bodies this accepts. */
+  readonly when?: (body: Readonly<Record<string, unknown>>) => boolean;
+}
+
+export interface EventSpec {
+  readonly source: Source;
+  /** The canonical event type, as the sender names it. */
+  readonly eventType: string;
+  /** Kebab-case event name in the topic: `<source>.<name>.v<version>`. */
+  readonly name: string;
+  readonly version?: number;
+  readonly description: string;
+  /** Where the event id comes from; `content-hash` when the sender gives none. */
+  readonly eventId: FieldSpec | 'content-hash';
+  /** Where the event type is named in the body; absent when recognised from the body's shape. */
+  readonly eventTypeField?: FieldSpec;
+  /** When the event happened; `received` when the sender does not say. */
+  readonly occurredAt: FieldSpec | 'received';
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  /** Collects the body's unknown top-level text values in one map field (Komo's user attributes). */
+  readonly rest?: { readonly field: string; readonly description: string };
+  /** For events without an event type in the body: whether a body has this event's shape. */
+  readonly recognise?: (body: Readonly<Record<string, unknown>>) => boolean;
+  readonly key: { readonly description: string; readonly of: (event: NormalisedEvent) => string };
+}
+
+/** The fields every event carries, whatever its type. */
+export interface Envelope {
+  readonly event_id: string;
+  readonly source: Source;
+  readonly event_type: string;
+  /** Epoch milliseconds. */
+  readonly occurred_at: number;
+  /** Epoch milliseconds. */
+  readonly received_at: number;
+  /** Sender values the typed fields do not hold exactly: JSON pointer -> the value as JSON text. */
+  readonly extras: Readonly<Record<string, string>>;
+}
+
+export type NormalisedEvent = Envelope & Readonly<Record<string, unknown>>;
+
+export interface EventDefinition {
+  readonly spec: EventSpec;
+  readonly source: Source;
+  readonly eventType: string;
+  readonly topic: string;
+  /** Schema registry subject (TopicNameStrategy). */
+  readonly subject: string;
+  /** Avro record name and namespace. */
+  readonly recordName: string;
+  readonly namespace: string;
+  /** What the sender may send. */
+  readonly bodySchema: TObject;
+  /** The normalised event: the source of the Avro schema. */
+  readonly eventSchema: TObject;
+  readonly validator: TypeCheck<TObject>;
+  /** Typed fields in order, envelope ones included (event_id, event_type, occurred_at where read). */
+  readonly readFields: readonly (readonly [string, FieldSpec])[];
+}
+
+const EXTRAS_DESCRIPTION =
+  'Every sender value that the typed fields do not hold exactly, keyed by its JSON pointer in the ' +
+  'received body, the value as JSON text. With the typed fields, it gives back the body as sent.';
+
+function pascalCase(kebab: string): string {
+  return kebab.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+export function defineEvent(spec: EventSpec): EventDefinition {
+  const version = spec.version ?? 1;
+  const topic = `${spec.source}.${spec.name}.v${version}`;
+  const readFields: [string, FieldSpec][] = [];
+  if (spec.eventId !== 'content-hash') readFields.push(['event_id', spec.eventId]);
+  if (spec.eventTypeField !== undefined) readFields.push(['event_type', spec.eventTypeField]);
+  if (spec.occurredAt !== 'received') readFields.push(['occurred_at', spec.occurredAt]);
+  readFields.push(...Object.entries(spec.fields));
+
+  const eventSchema = Type.Object(
+    {
+      event_id: Type.String({
+        description:
+          spec.eventId === 'content-hash'
+            ? 'The sender gives no id: `sha256:` and the SHA-256 of the body with its keys sorted, so a redelivery has the same id.'
+            : `The sender's id of this delivery (${spec.eventId.pointer} in the body).`,
+      }),
+      source: Type.String({ description: `Who sent the event: ${spec.source}.` }),
+      event_type: Type.String({ description: `The event type: ${spec.eventType}.` }),
+      occurred_at: timestampMillis(
+        spec.occurredAt === 'received'
+          ? 'When the event happened; the sender does not say, so the time the relay received it.'
+          : `When the event happened, as the sender says (${spec.occurredAt.pointer}).`,
+      ),
+      received_at: timestampMillis('When the relay received the webhook.'),
+      ...Object.fromEntries(Object.entries(spec.fields).map(([name, field]) => [name, field.codec.output])),
+      ...(spec.rest === undefined
+        ? {}
+        : {
+            [spec.rest.field]: Type.Record(Type.String(), Type.String(), {
+              description: spec.rest.description,
+              default: {},
+            }),
+          }),
+      extras: Type.Record(Type.String(), Type.String(), { description: EXTRAS_DESCRIPTION, default: {} }),
+    },
+    { description: spec.description },
+  );
+  const bodySchema = bodySchemaOf(readFields);
+  return {
+    spec,
+    source: spec.source,
+    eventType: spec.eventType,
+    topic,
+    subject: `${topic}-value`,
+    recordName: pascalCase(spec.name),
+    namespace: `relay.${spec.source}.v${version}`,
+    bodySchema,
+    eventSchema,
+    validator: TypeCompiler.Compile(bodySchema),
+    readFields,
+  };
+}
+
+/** The body schema: every read field at its pointer, containers open to unknown keys. */
+function bodySchemaOf(fields: readonly (readonly [string, FieldSpec])[]): TObject {
+  interface Node {
+    children: Map<string, Node>;
+    leaves: Codec[];
+  }
+  const root: Node = { children: new Map(), leaves: [] };
+  for (const [, field] of fields) {
+    let node = root;
+    for (const token of parsePointer(field.pointer)) {
+      let child = node.children.get(token);
+      if (child === undefined) {
+        child = { children: new Map(), leaves: [] };
+        node.children.set(token, child);
+      }
+      node = child;
+    }
+    node.leaves.push(field.codec);
+  }
+  const required = (node: Node): boolean =>
+    node.leaves.some((c) => c.required === true) || [...node.children.values()].some(required);
+  const schemaOf = (node: Node): TSchema => {
+    if (node.leaves.length > 0) {
+      const inputs = node.leaves.map((codec) => codec.input);
+      return inputs.length === 1 ? (inputs[0] as TSchema) : Type.Union(inputs);
+    }
+    return Type.Object(
+      Object.fromEntries(
+        [...node.children].map(([token, child]) => [
+          token,
+          required(child) ? schemaOf(child) : Type.Optional(schemaOf(child)),
+        ]),
+      ),
+      { additionalProperties: true },
+    );
+  };
+  return schemaOf(root) as TObject;
+}
+
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (isRecord(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${sortedJson(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function contentHash(body: unknown): string {
+  return `sha256:${createHash('sha256').update(sortedJson(body)).digest('hex')}`;
+}
+
+/**
+ * Turns a body that passed `definition.validator` into the normalised event. Lossless: every
+ * sender value is in a typed field, in the rest map, or in `extras` (see `toSenderBody`).
+ */
+export function buildEvent(
+  definition: EventDefinition,
+  body: Readonly<Record<string, unknown>>,
+  receivedAt: number,
+): NormalisedEvent {
+  const { spec } = definition;
+  const event: Record<string, unknown> = {
+    event_id: spec.eventId === 'content-hash' ? contentHash(body) : undefined,
+    source: spec.source,
+    event_type: spec.eventType,
+    occurred_at: receivedAt,
+    received_at: receivedAt,
+  };
+  const extras: Record<string, string> = {};
+  const read = new Set<string>();
+  for (const [name, field] of definition.readFields) {
+    if (field.when !== undefined && !field.when(body)) {
+      event[name] = field.codec.decode(undefined);
+      continue;
+    }
+    const raw = getAt(body, parsePointer(field.pointer));
+    event[name] = field.codec.decode(raw);
+    read.add(field.pointer);
+    for (const [pointer, value] of leftoversOf(field.codec, raw, field.pointer))
+      extras[pointer] = JSON.stringify(value);
+  }
+  const containers = new Set<string>();
+  for (const pointer of read) {
+    const tokens = parsePointer(pointer);
+    for (let i = 0; i < tokens.length; i++) containers.add(toPointer(tokens.slice(0, i)));
+  }
+  const rest: Record<string, string> = {};
+  const visit = (node: Readonly<Record<string, unknown>>, tokens: readonly string[]): void => {
+    for (const [key, value] of Object.entries(node)) {
+      const childTokens = [...tokens, key];
+      const pointer = toPointer(childTokens);
+      if (read.has(pointer)) continue;
+      if (containers.has(pointer) && isRecord(value)) visit(value, childTokens);
+      else if (spec.rest !== undefined && tokens.length === 0 && typeof value === 'string') rest[key] = value;
+      else extras[pointer] = JSON.stringify(value);
+    }
+  };
+  visit(body, []);
+  if (spec.rest !== undefined) event[spec.rest.field] = rest;
+  event['extras'] = extras;
+  return event as NormalisedEvent;
+}
+
+/** The body the sender sent, rebuilt from a normalised event: proof that nothing was lost. */
+export function toSenderBody(definition: EventDefinition, event: NormalisedEvent): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [name, field] of definition.readFields) {
+    const sent = field.codec.encode(event[name]);
+    if (sent !== undefined) setAt(body, parsePointer(field.pointer), sent);
+  }
+  const rest =
+    definition.spec.rest === undefined ? {} : (event[definition.spec.rest.field] as Record<string, string>);
+  for (const [key, value] of Object.entries(rest)) body[key] = value;
+  // Shallow pointers first, so a value kept whole is refined by the deeper ones kept inside it.
+  const kept = Object.entries(event.extras).map(([pointer, json]) => [parsePointer(pointer), json] as const);
+  kept.sort((a, b) => a[0].length - b[0].length);
+  for (const [tokens, json] of kept) setAt(body, tokens, JSON.parse(json));
+  return body;
+}
