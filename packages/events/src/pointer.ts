@@ -36,21 +36,18 @@ export function getAt(document: unknown, tokens: readonly string[]): unknown {
 export function setAt(document: Record<string, unknown>, tokens: readonly string[], value: unknown): void {
   let node: Record<string, unknown> | unknown[] = document;
   tokens.forEach((token, index) => {
-    const last = index === tokens.length - 1;
-    if (Array.isArray(node)) {
-      const position = Number(token);
-      if (last) node[position] = value;
-      else {
-        const next: unknown = node[position];
-        node =
-          isRecord(next) || Array.isArray(next) ? next : ((node[position] = {}) as Record<string, unknown>);
-      }
+    const slot: string | number = Array.isArray(node) ? Number(token) : token;
+    const container = node as Record<string | number, unknown>;
+    if (index === tokens.length - 1) {
+      container[slot] = value;
       return;
     }
-    if (last) node[token] = value;
+    const next = container[slot];
+    if (isRecord(next) || Array.isArray(next)) node = next;
     else {
-      const next = node[token];
-      node = isRecord(next) || Array.isArray(next) ? next : ((node[token] = {}) as Record<string, unknown>);
+      const created: Record<string, unknown> = {};
+      container[slot] = created;
+      node = created;
     }
   });
 }
