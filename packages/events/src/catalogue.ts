@@ -30,11 +30,16 @@ export const events = {
 
 export const definitions: readonly EventDefinition[] = Object.values(events);
 
-function namesOf(definition: EventDefinition): string[] {
+/** The event type names a sender may use in the body; none for events recognised by shape. */
+export function acceptedNames(definition: EventDefinition): string[] {
   const field = definition.spec.eventTypeField;
-  const literals =
-    field === undefined ? [] : ((field.codec.input as { anyOf?: { const: string }[] }).anyOf ?? []);
-  return [definition.eventType, ...literals.map((literal) => literal.const)];
+  if (field === undefined) return [];
+  const input = field.codec.input as { anyOf?: { const: string }[]; const?: string };
+  return input.anyOf?.map((literal) => literal.const) ?? (input.const === undefined ? [] : [input.const]);
+}
+
+function namesOf(definition: EventDefinition): string[] {
+  return [...new Set([definition.eventType, ...acceptedNames(definition)])];
 }
 
 const byName = new Map<string, EventDefinition>();

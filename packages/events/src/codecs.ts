@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { type TSchema, Type } from '@sinclair/typebox';
+import { FormatRegistry, type TSchema, Type } from '@sinclair/typebox';
 import { escapeToken, isRecord } from './pointer.ts';
 
 /**
@@ -65,6 +65,11 @@ export function text(description: string, options: { anyJson?: boolean } = {}): 
   };
 }
 
+/** The same codec, for a field the body cannot be without. */
+export function required<T>(codec: Codec<T>): Codec<T> {
+  return { ...codec, required: true };
+}
+
 /** An identifier the relay cannot do without: a non-empty string. */
 export function requiredId(description: string): Codec<string> {
   return {
@@ -76,12 +81,19 @@ export function requiredId(description: string): Codec<string> {
   };
 }
 
-const IntegerText = Type.String({ pattern: '^\\s*-?\\d+\\s*$' });
+/**
+ * Whole numbers avsc encodes exactly as Avro longs: its zig-zag encoding doubles the magnitude,
+ * so beyond 2^52 a JS number loses its last digit.
+ */
+const AVRO_EXACT_LONG = { minimum: -(2 ** 52) + 1, maximum: 2 ** 52 - 1 };
+const IntegerText = Type.String({ pattern: '^\\s*-?\\d{1,15}\\s*$' });
+/** 9999-12-31T23:59:59Z: later instants are not dates anyone sends. */
+const LATEST_UNIX_SECONDS = 253_402_300_799;
 
 /** A whole number, sent as a number or as its text; empty means null. */
 export function integer(description: string): Codec<number | null> {
   return {
-    input: Type.Union([Type.Integer(), IntegerText, Type.Literal(''), Type.Null()]),
+    input: Type.Union([Type.Integer(AVRO_EXACT_LONG), IntegerText, Type.Literal(''), Type.Null()]),
     output: nullable(Type.Integer(), description),
     decode: (raw) => (raw === undefined || raw === null || raw === '' ? null : Number(raw)),
     encode: (value) => (value === null ? undefined : value),
@@ -133,7 +145,12 @@ const NAIVE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * ISO 8601 with an offset. Undefined when the value is none of these.
  */
 export function parseInstant(raw: unknown): number | undefined {
-  if (typeof raw === 'number' && Number.isFinite(raw)) return Math.round(raw * 1000);
+  if (typeof raw === 'number') {
+    // `+ 0` turns -0 into 0, which is what an Avro long gives back.
+    return Number.isFinite(raw) && Math.abs(raw) <= LATEST_UNIX_SECONDS
+      ? Math.round(raw * 1000) + 0
+      : undefined;
+  }
   if (typeof raw !== 'string') return undefined;
   const value = raw.trim();
   if (/^\d{9,11}$/.test(value)) return Number(value) * 1000;
@@ -164,6 +181,15 @@ export function instant(description: string): Codec<number | null> {
   };
 }
 
+const ISO_INSTANT =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/;
+/** ISO 8601 date-time with an offset that is a real instant (no month 13, no day 0). */
+export const ISO_INSTANT_FORMAT = 'iso-instant';
+FormatRegistry.Set(
+  ISO_INSTANT_FORMAT,
+  (value) => ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)),
+);
+
 /**
  * The instant an event happened, required, in the one format its sender documents: unix
  * seconds (Adictiz envelope) or ISO 8601 (Komo), each mapped back exactly.
@@ -172,7 +198,10 @@ export function requiredInstant(description: string, format: 'unix-seconds' | 'i
   if (format === 'unix-seconds') {
     return {
       required: true,
-      input: Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^\\s*\\d{1,11}\\s*$' })]),
+      input: Type.Union([
+        Type.Integer({ minimum: 0, maximum: LATEST_UNIX_SECONDS }),
+        Type.String({ pattern: '^\\s*\\d{1,11}\\s*$' }),
+      ]),
       output: timestampMillis(description),
       decode: (raw) => Number(raw) * 1000,
       encode: (value) => value / 1000,
@@ -180,9 +209,7 @@ export function requiredInstant(description: string, format: 'unix-seconds' | 'i
   }
   return {
     required: true,
-    input: Type.String({
-      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})$',
-    }),
+    input: Type.String({ format: ISO_INSTANT_FORMAT }),
     output: timestampMillis(description),
     decode: (raw) => Date.parse(raw as string),
     encode: (value) => new Date(value).toISOString(),
@@ -205,13 +232,13 @@ export function eventTypeName(canonical: string, aliases: readonly string[] = []
 }
 
 /** A list of texts (e-mail receivers, source ids); other scalars as their JSON text. */
-export function textList(description: string): Codec<string[]> {
+export function textList(description: string): Codec<string[] | null> {
   return {
     input: Type.Union([Type.Array(Scalar), Type.Null()]),
-    output: Type.Array(Type.String(), { description, default: [] }),
+    output: nullable(Type.Array(Type.String()), description),
     decode: (raw) =>
-      Array.isArray(raw) ? raw.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [],
-    encode: (value) => value,
+      Array.isArray(raw) ? raw.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : null,
+    encode: (value) => (value === null ? undefined : value),
   };
 }
 
@@ -285,14 +312,14 @@ export function recordList(
   name: string,
   description: string,
   fields: Readonly<Record<string, NestedField>>,
-): Codec<Record<string, unknown>[]> {
+): Codec<Record<string, unknown>[] | null> {
   const item = record(name, description, fields);
   const itemOutput = (item.output as unknown as { anyOf: TSchema[] }).anyOf[1] as TSchema;
   return {
     input: Type.Union([Type.Array(item.input), Type.Null()]),
-    output: Type.Array(itemOutput, { description, default: [] }),
-    decode: (raw) => (Array.isArray(raw) ? raw.map((entry) => item.decode(entry) ?? {}) : []),
-    encode: (value) => value.map((entry) => item.encode(entry)),
+    output: nullable(Type.Array(itemOutput), description),
+    decode: (raw) => (Array.isArray(raw) ? raw.map((entry) => item.decode(entry) ?? {}) : null),
+    encode: (value) => (value === null ? undefined : value.map((entry) => item.encode(entry))),
     leftovers: (raw, pointer) =>
       Array.isArray(raw)
         ? raw.flatMap((entry, index) => leftoversOf(item, entry, `${pointer}/${index}`))

@@ -8,6 +8,7 @@ export function describeSchema(schema: TSchema): string {
     case 'Union':
       return [...new Set((s['anyOf'] as TSchema[]).map(describeSchema))].join(' or ');
     case 'String':
+      if (s['format'] === 'iso-instant') return 'ISO 8601 date-time with offset';
       if (typeof s['pattern'] === 'string') return `string matching /${s['pattern']}/`;
       if (s['minLength'] === 1) return 'non-empty string';
       return 'string';

@@ -1,4 +1,13 @@
-export { definitionByTopic, definitionByType, definitions, events, eventTypeNames } from './catalogue.ts';
+export { cannotRead } from './avro/compatibility.ts';
+export { type AvroField, type AvroRecord, type AvroType, avroSchemaOf } from './avro/to-avro.ts';
+export {
+  acceptedNames,
+  definitionByTopic,
+  definitionByType,
+  definitions,
+  events,
+  eventTypeNames,
+} from './catalogue.ts';
 export { type Codec, parseInstant } from './codecs.ts';
 export {
   contentHash,
@@ -17,5 +26,6 @@ export {
   exampleOf,
   type Fixture,
 } from './fixtures/index.ts';
+export { CLOUD_EVENT_HEADERS, cloudEventHeaders, cloudEventType } from './headers.ts';
 export { type NormaliseInput, type NormaliseResult, normalise } from './normalise.ts';
 export { type FieldError, NORMALISE_PROBLEMS, type NormaliseProblemCode } from './problems.ts';

@@ -1,4 +1,4 @@
-import { integer, text } from '../codecs.ts';
+import { integer, required, requiredId, text } from '../codecs.ts';
 import { defineEvent } from '../definition.ts';
 import { campaignUserKey } from '../keys.ts';
 import { isRecord } from '../pointer.ts';
@@ -16,8 +16,8 @@ export const mediaGalleryModerated = defineEvent({
   occurredAt: 'received',
   fields: {
     email: { pointer: '/email', codec: text("E-mail address of the media's author.") },
-    moderate: { pointer: '/moderate', codec: integer('Moderation result, as sent (e.g. 1).') },
-    campaign_id: { pointer: '/campaignId', codec: text('Unique campaign id.') },
+    moderate: { pointer: '/moderate', codec: required(integer('Moderation result, as sent (e.g. 1).')) },
+    campaign_id: { pointer: '/campaignId', codec: requiredId('Unique campaign id.') },
   },
   recognise: (body) =>
     isRecord(body) &&

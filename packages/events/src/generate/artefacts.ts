@@ -1,0 +1,25 @@
+import { avroSchemaOf } from '../avro/to-avro.ts';
+import { definitions } from '../catalogue.ts';
+import type { EventDefinition } from '../definition.ts';
+import { asyncApiDocument } from './asyncapi.ts';
+import { cataloguePage } from './catalogue-page.ts';
+
+export function schemaFileOf(definition: EventDefinition): string {
+  return `schemas/${definition.subject}.avsc`;
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * Every file generated from the definitions, by path from the repository root. Generating is
+ * pure and deterministic, so the files on disk can be checked for drift.
+ */
+export function generateArtefacts(): Map<string, string> {
+  return new Map([
+    ...definitions.map((definition) => [schemaFileOf(definition), json(avroSchemaOf(definition))] as const),
+    ['docs/events.md', cataloguePage()],
+    ['docs/asyncapi.json', json(asyncApiDocument())],
+  ]);
+}
