@@ -1,0 +1,70 @@
+import { avroSchemaOf, definitions, documentedExamples, events, normalise } from '@relay/events';
+import { describe, expect, test } from '@relay/testkit/vitest';
+import { RelayError } from '../errors.ts';
+import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
+import { createRegistryClient } from '../schema-registry/client.ts';
+import { EventSerde } from './event-serde.ts';
+
+async function registerAll(registryUrl: string): Promise<void> {
+  const admin = new SchemaRegistryAdmin(registryUrl);
+  for (const definition of definitions) {
+    await admin.setCompatibility(definition.subject, 'BACKWARD_TRANSITIVE');
+    await admin.register(definition.subject, avroSchemaOf(definition));
+  }
+}
+
+describe('EventSerde against the real registry', () => {
+  test.for(documentedExamples.map((f) => [`${f.source}/${f.name}`, f] as const))(
+    'the documented example %s is registered, encodes to the Confluent wire format and decodes again',
+    async ([, fixture], { cluster }) => {
+      await registerAll(cluster.schemaRegistryUrl);
+      const admin = new SchemaRegistryAdmin(cluster.schemaRegistryUrl);
+      const serde = await EventSerde.resolve(
+        createRegistryClient(cluster.schemaRegistryUrl),
+        admin,
+        definitions,
+      );
+      const result = normalise({ source: fixture.source, body: fixture.body, receivedAt: Date.now() });
+      if (!result.ok) throw new Error(result.detail);
+
+      const bytes = await serde.encode(result.definition, result.event);
+
+      const registered = await admin.lookup(fixture.definition.subject, avroSchemaOf(fixture.definition));
+      expect(bytes.readUInt8(0)).toBe(0);
+      expect(bytes.readInt32BE(1)).toBe(registered?.id);
+      expect(await serde.decode(result.definition, bytes)).toEqual(result.event);
+    },
+  );
+
+  test('resolving fails, naming the subject, when a schema is not registered', async ({
+    cluster,
+    topics,
+  }) => {
+    const subjectless = { ...events.instantWin, subject: `${await topics.create('unregistered')}-value` };
+    const admin = new SchemaRegistryAdmin(cluster.schemaRegistryUrl);
+
+    const resolving = EventSerde.resolve(createRegistryClient(cluster.schemaRegistryUrl), admin, [
+      subjectless,
+    ]);
+
+    await expect(resolving).rejects.toThrow(RelayError);
+    await expect(resolving).rejects.toThrow(subjectless.subject);
+  });
+
+  test('decoding bytes that are not a Confluent-framed record fails with NOT_AN_EVENT_RECORD', async ({
+    cluster,
+  }) => {
+    await registerAll(cluster.schemaRegistryUrl);
+    const admin = new SchemaRegistryAdmin(cluster.schemaRegistryUrl);
+    const serde = await EventSerde.resolve(
+      createRegistryClient(cluster.schemaRegistryUrl),
+      admin,
+      definitions,
+    );
+
+    await expect(serde.decode(events.instantWin, Buffer.from('{"json":true}'))).rejects.toMatchObject({
+      code: 'NOT_AN_EVENT_RECORD',
+      retriable: false,
+    });
+  });
+});
