@@ -2,6 +2,7 @@ import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { test as base, inject } from 'vitest';
 import type { ClusterAddresses } from '../cluster.ts';
 import { TestTopics } from '../topics.ts';
+import './provided-context.ts';
 
 export interface ClusterFixtures {
   /** The run's shared cluster (see global-setup.ts). */

@@ -1,11 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { type ClusterAddresses, startCluster } from '../cluster.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    relayCluster: ClusterAddresses;
-  }
-}
+import { startCluster } from '../cluster.ts';
+import './provided-context.ts';
 
 /**
  * Vitest global setup: one Kafka and one schema registry for the whole run, handed to every
