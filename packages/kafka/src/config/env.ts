@@ -12,14 +12,18 @@ export function parseEnv<S extends TObject>(schema: S, env: NodeJS.ProcessEnv = 
     keys.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
   );
   const value = Value.Default(schema, Value.Convert(schema, given));
-  const problems = [...Value.Errors(schema, value)].map((error) => {
+  const firstPerVariable = new Map<string, string>();
+  for (const error of Value.Errors(schema, value)) {
     const name = error.path.slice(1);
+    if (!firstPerVariable.has(name)) firstPerVariable.set(name, error.message.toLowerCase());
+  }
+  const problems = [...firstPerVariable].map(([name, message]) => {
     const shown = env[name] === undefined ? 'it is not set' : `got ${JSON.stringify(env[name])}`;
     const description = (schema.properties[name] as { description?: string } | undefined)?.description;
-    return `  ${name}: ${error.message.toLowerCase()}, ${shown}${description === undefined ? '' : ` (${description})`}`;
+    return `  ${name}: ${message}, ${shown}${description === undefined ? '' : ` (${description})`}`;
   });
   if (problems.length > 0) {
-    throw new RelayError('INVALID_CONFIGURATION', `\n${[...new Set(problems)].join('\n')}`);
+    throw new RelayError('INVALID_CONFIGURATION', `\n${problems.join('\n')}`);
   }
   return value as Static<S>;
 }

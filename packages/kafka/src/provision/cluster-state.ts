@@ -1,4 +1,5 @@
-import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { ConfigResourceTypes } from '../kafkajs-enums.ts';
 import type { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import type { DesiredState } from './desired.ts';
 import type { CurrentSubject, CurrentTopic } from './plan.ts';

@@ -1,7 +1,8 @@
 import { definitions } from '@relay/events';
 import { uniqueName } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
-import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { ConfigResourceTypes } from '../kafkajs-enums.ts';
 import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import type { ProvisionConfig } from './config.ts';
 import { DEAD_LETTER_TOPIC, QUIZ_SCORES_TOPIC } from './desired.ts';

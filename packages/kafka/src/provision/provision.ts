@@ -1,5 +1,6 @@
-import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { RelayError } from '../errors.ts';
+import { ConfigResourceTypes } from '../kafkajs-enums.ts';
 import type { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import { readSubjects, readTopics } from './cluster-state.ts';
 import type { ProvisionConfig } from './config.ts';
