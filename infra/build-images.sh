@@ -39,16 +39,21 @@ kafka_libs() {
   printf '%s\n' "$libs"
 }
 
+# build_on_jre IMAGE DEFINITION_DIR PAYLOAD NAME: builds infra/images/DEFINITION_DIR with the
+# downloaded PAYLOAD folder beside its Containerfile as NAME, on the JRE base image.
+build_on_jre() {
+  local image=$1 definition=$2 payload=$3 name=$4 ctx
+  ctx=$(mktemp -d)
+  cp -r "$INFRA_DIR/images/$definition/." "$ctx/"
+  cp -rl "$payload" "$ctx/$name" 2>/dev/null || cp -r "$payload" "$ctx/$name"
+  podman build -q --build-arg BASE_IMAGE="$JRE_IMAGE" --label relay.built-locally=true \
+    -t "$(qualified "$image")" -f "$ctx/Containerfile" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
 build_kafka() {
   if image_exists "$KAFKA_IMAGE"; then log "$KAFKA_IMAGE exists"; return 0; fi
-  local libs ctx
-  libs=$(kafka_libs)
-  ctx=$(mktemp -d)
-  cp -r "$INFRA_DIR/images/kafka/." "$ctx/"
-  cp -rl "$libs" "$ctx/libs" 2>/dev/null || cp -r "$libs" "$ctx/libs"
-  podman build -q --build-arg BASE_IMAGE="$JRE_IMAGE" --label relay.built-locally=true \
-    -t "$(qualified "$KAFKA_IMAGE")" -f "$ctx/Containerfile" "$ctx" >/dev/null
-  rm -rf "$ctx"
+  build_on_jre "$KAFKA_IMAGE" kafka "$(kafka_libs)" libs
 }
 
 # The distribution is a Quarkus application: either a legacy runner jar with lib/ beside it
@@ -73,14 +78,7 @@ apicurio_app() {
 
 build_registry() {
   if image_exists "$SCHEMA_REGISTRY_IMAGE"; then log "$SCHEMA_REGISTRY_IMAGE exists"; return 0; fi
-  local app ctx
-  app=$(apicurio_app)
-  ctx=$(mktemp -d)
-  cp -r "$INFRA_DIR/images/apicurio/." "$ctx/"
-  cp -rl "$app" "$ctx/app" 2>/dev/null || cp -r "$app" "$ctx/app"
-  podman build -q --build-arg BASE_IMAGE="$JRE_IMAGE" --label relay.built-locally=true \
-    -t "$(qualified "$SCHEMA_REGISTRY_IMAGE")" -f "$ctx/Containerfile" "$ctx" >/dev/null
-  rm -rf "$ctx"
+  build_on_jre "$SCHEMA_REGISTRY_IMAGE" apicurio "$(apicurio_app)" app
 }
 
 step "JRE base image $JRE_IMAGE" build_jre

@@ -95,7 +95,8 @@ export function integer(description: string): Codec<number | null> {
   return {
     input: Type.Union([Type.Integer(AVRO_EXACT_LONG), IntegerText, Type.Literal(''), Type.Null()]),
     output: nullable(Type.Integer(), description),
-    decode: (raw) => (raw === undefined || raw === null || raw === '' ? null : Number(raw)),
+    // `+ 0` turns -0 (from "-0") into 0, which is what an Avro long gives back.
+    decode: (raw) => (raw === undefined || raw === null || raw === '' ? null : Number(raw) + 0),
     encode: (value) => (value === null ? undefined : value),
   };
 }

@@ -228,7 +228,9 @@ export function buildEvent(
       const childTokens = [...tokens, key];
       const pointer = toPointer(childTokens);
       if (read.has(pointer)) continue;
-      if (containers.has(pointer) && isRecord(value)) visit(value, childTokens);
+      // An empty container has no child to rebuild it from, so it is kept as sent.
+      if (containers.has(pointer) && isRecord(value) && Object.keys(value).length > 0)
+        visit(value, childTokens);
       else if (spec.rest !== undefined && tokens.length === 0 && typeof value === 'string') rest[key] = value;
       else extras[pointer] = JSON.stringify(value);
     }

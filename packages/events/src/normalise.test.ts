@@ -218,6 +218,18 @@ describe('tolerance and losslessness', () => {
     expect(toSenderBody(definition, event)).toEqual(body);
   });
 
+  test('an empty data object is given back as sent', () => {
+    const body = { request_id: 'r', event_type: 'SSOConnection', timestamp: 0, data: {} };
+    const { event, definition } = accepted('adictiz', body);
+    expect(toSenderBody(definition, event)).toEqual(body);
+  });
+
+  test('"-0" reads as 0, as an Avro long gives it back, and is kept as sent', () => {
+    const { event, definition } = accepted('adictiz', { moderate: '-0', campaignId: 'c' });
+    expect(Object.is(event['moderate'], 0)).toBe(true);
+    expect(toSenderBody(definition, event)).toEqual({ moderate: '-0', campaignId: 'c' });
+  });
+
   test("Komo user attributes become the event's user_attributes", () => {
     const body = {
       ...JSON.parse(exampleOf(events.watchToWinFinished).body),

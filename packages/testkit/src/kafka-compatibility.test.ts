@@ -52,6 +52,13 @@ async function consumeAll(
   return received;
 }
 
+async function produceValues(kafka: Kafka, topic: string, values: readonly string[]): Promise<void> {
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({ topic, messages: values.map((value) => ({ key: 'k', value })) });
+  await producer.disconnect();
+}
+
 async function committedOffset(kafka: Kafka, groupId: string, topic: string): Promise<string | undefined> {
   const admin = kafka.admin();
   await admin.connect();
@@ -66,13 +73,7 @@ async function committedOffset(kafka: Kafka, groupId: string, topic: string): Pr
 describe('kafkajs against the testkit broker', () => {
   test('a plain producer and consumer exchange records in order', async ({ kafka, topics }) => {
     const topic = await topics.create('compat-plain');
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    await producer.send({
-      topic,
-      messages: ['one', 'two', 'three'].map((value) => ({ key: 'k', value })),
-    });
-    await producer.disconnect();
+    await produceValues(kafka, topic, ['one', 'two', 'three']);
 
     const received = await consumeAll(kafka, topic, 3);
 
@@ -153,10 +154,7 @@ describe('kafkajs against the testkit broker', () => {
         topics.create('compat-tx-out'),
       ]);
       const groupId = uniqueName('tx-group');
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      await producer.send({ topic: input, messages: [{ value: 'a' }] });
-      await producer.disconnect();
+      await produceValues(kafka, input, ['a']);
 
       await consumeOneInTransaction(kafka, input, groupId, 'commit', output);
 
@@ -173,10 +171,7 @@ describe('kafkajs against the testkit broker', () => {
         topics.create('compat-abort-out'),
       ]);
       const groupId = uniqueName('abort-group');
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      await producer.send({ topic: input, messages: [{ value: 'a' }] });
-      await producer.disconnect();
+      await produceValues(kafka, input, ['a']);
 
       await consumeOneInTransaction(kafka, input, groupId, 'abort', output);
 
@@ -184,10 +179,7 @@ describe('kafkajs against the testkit broker', () => {
       expect((await consumeAll(kafka, output, 1, { readOnlyCommitted: false })).map((r) => r.value)).toEqual([
         'seen a',
       ]);
-      const plain = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await plain.connect();
-      await plain.send({ topic: output, messages: [{ value: 'after' }] });
-      await plain.disconnect();
+      await produceValues(kafka, output, ['after']);
       expect((await consumeAll(kafka, output, 1)).map((r) => r.value)).toEqual(['after']);
       expect(await committedOffset(kafka, groupId, input)).toBe('-1');
     });

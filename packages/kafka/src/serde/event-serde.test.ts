@@ -5,31 +5,30 @@ import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import { createRegistryClient } from '../schema-registry/client.ts';
 import { EventSerde } from './event-serde.ts';
 
-async function registerAll(registryUrl: string): Promise<void> {
+/** Registers every event schema under its subject (idempotent), then resolves a serde on them. */
+async function registeredSerde(registryUrl: string): Promise<EventSerde> {
   const admin = new SchemaRegistryAdmin(registryUrl);
   for (const definition of definitions) {
     await admin.setCompatibility(definition.subject, 'BACKWARD_TRANSITIVE');
     await admin.register(definition.subject, avroSchemaOf(definition));
   }
+  return EventSerde.resolve(createRegistryClient(registryUrl), admin, definitions);
 }
 
 describe('EventSerde against the real registry', () => {
   test.for(documentedExamples.map((f) => [`${f.source}/${f.name}`, f] as const))(
     'the documented example %s is registered, encodes to the Confluent wire format and decodes again',
     async ([, fixture], { cluster }) => {
-      await registerAll(cluster.schemaRegistryUrl);
-      const admin = new SchemaRegistryAdmin(cluster.schemaRegistryUrl);
-      const serde = await EventSerde.resolve(
-        createRegistryClient(cluster.schemaRegistryUrl),
-        admin,
-        definitions,
-      );
+      const serde = await registeredSerde(cluster.schemaRegistryUrl);
       const result = normalise({ source: fixture.source, body: fixture.body, receivedAt: Date.now() });
       if (!result.ok) throw new Error(result.detail);
 
       const bytes = await serde.encode(result.definition, result.event);
 
-      const registered = await admin.lookup(fixture.definition.subject, avroSchemaOf(fixture.definition));
+      const registered = await new SchemaRegistryAdmin(cluster.schemaRegistryUrl).lookup(
+        fixture.definition.subject,
+        avroSchemaOf(fixture.definition),
+      );
       expect(bytes.readUInt8(0)).toBe(0);
       expect(bytes.readInt32BE(1)).toBe(registered?.id);
       expect(await serde.decode(result.definition, bytes)).toEqual(result.event);
@@ -54,13 +53,7 @@ describe('EventSerde against the real registry', () => {
   test('decoding bytes that are not a Confluent-framed record fails with NOT_AN_EVENT_RECORD', async ({
     cluster,
   }) => {
-    await registerAll(cluster.schemaRegistryUrl);
-    const admin = new SchemaRegistryAdmin(cluster.schemaRegistryUrl);
-    const serde = await EventSerde.resolve(
-      createRegistryClient(cluster.schemaRegistryUrl),
-      admin,
-      definitions,
-    );
+    const serde = await registeredSerde(cluster.schemaRegistryUrl);
 
     await expect(serde.decode(events.instantWin, Buffer.from('{"json":true}'))).rejects.toMatchObject({
       code: 'NOT_AN_EVENT_RECORD',
