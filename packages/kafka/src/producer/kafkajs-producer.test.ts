@@ -1,0 +1,107 @@
+import { describe, expect, test } from '@relay/testkit/vitest';
+import type { Kafka } from 'kafkajs';
+import { type BatchingOptions, KafkajsRecordProducer } from './kafkajs-producer.ts';
+
+async function consumeAll(kafka: Kafka, topic: string, count: number) {
+  const consumer = kafka.consumer({ groupId: `${topic}-reader`, maxWaitTimeInMs: 100 });
+  const seen: { partition: number; offset: string; key: string | undefined; value: string | undefined }[] =
+    [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${seen.length} of ${count} records after 20 s`)),
+      20_000,
+    );
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        seen.push({
+          partition,
+          offset: message.offset,
+          key: message.key?.toString(),
+          value: message.value?.toString(),
+        });
+        if (seen.length >= count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  }).finally(() => consumer.disconnect());
+  return seen;
+}
+
+async function sendConcurrently(kafka: Kafka, topic: string, count: number, options: BatchingOptions) {
+  const batches: number[] = [];
+  const producer = new KafkajsRecordProducer(kafka, { ...options, onBatch: (size) => batches.push(size) });
+  await producer.connect();
+  try {
+    const deliveries = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        producer.send({
+          topic,
+          key: `user-${i % 7}`,
+          value: Buffer.from(`v${i}`),
+          headers: { n: String(i) },
+        }),
+      ),
+    );
+    return { deliveries, batches };
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+describe('KafkajsRecordProducer', () => {
+  test('concurrent sends are coalesced into a few batches', async ({ kafka, topics }) => {
+    const topic = await topics.create('linger', { partitions: 3 });
+
+    const { batches } = await sendConcurrently(kafka, topic, 60, { lingerMs: 20 });
+
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(batches.length).toBeLessThanOrEqual(3);
+  });
+
+  test('a batch never holds more than maxBatchRecords', async ({ kafka, topics }) => {
+    const topic = await topics.create('max-batch');
+
+    const { batches } = await sendConcurrently(kafka, topic, 10, { lingerMs: 50, maxBatchRecords: 4 });
+
+    expect(Math.max(...batches)).toBeLessThanOrEqual(4);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(10);
+  });
+
+  test('each delivery names the partition and offset where its record is', async ({ kafka, topics }) => {
+    const topic = await topics.create('offsets', { partitions: 3 });
+
+    const { deliveries } = await sendConcurrently(kafka, topic, 40, { lingerMs: 10 });
+    const stored = await consumeAll(kafka, topic, 40);
+
+    const at = new Map(stored.map((r) => [`${r.partition}/${r.offset}`, r.value]));
+    deliveries.forEach((delivery, i) => {
+      expect(delivery.topic).toBe(topic);
+      expect(at.get(`${delivery.partition}/${delivery.offset}`)).toBe(`v${i}`);
+    });
+    expect(new Set(deliveries.map((d) => `${d.partition}/${d.offset}`)).size).toBe(40);
+  });
+
+  test('a publish that fails rejects with a retriable error and marks the producer unhealthy', async ({
+    kafka,
+  }) => {
+    const producer = new KafkajsRecordProducer(kafka, { ackTimeoutMs: 1_000 });
+    await producer.connect();
+    try {
+      // Topics are not auto-created by the test broker, so this one never gets a leader.
+      const sending = producer.send({
+        topic: 'no-such-topic.v1',
+        key: 'k',
+        value: Buffer.from('v'),
+        headers: {},
+      });
+      await expect(sending).rejects.toMatchObject({ code: 'KAFKA_UNAVAILABLE', retriable: true });
+      expect(producer.healthy).toBe(false);
+    } finally {
+      await producer.disconnect();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,151 @@
+import { type Kafka, type Message, Partitioners, type Producer, type RecordMetadata } from 'kafkajs';
+import { RelayError } from '../errors.ts';
+import type { Delivery, OutgoingRecord, RecordProducer } from './record-producer.ts';
+
+export interface BatchingOptions {
+  /** How long the first record of a batch waits for others (kafkajs has no linger of its own). */
+  readonly lingerMs?: number;
+  /** A batch is sent at once when it holds this many records. */
+  readonly maxBatchRecords?: number;
+  /** Broker acknowledgement timeout of one produce request. */
+  readonly ackTimeoutMs?: number;
+  /** Told the size of every batch sent, e.g. for a metric. */
+  readonly onBatch?: (records: number) => void;
+}
+
+interface Pending {
+  readonly record: OutgoingRecord;
+  readonly message: Message;
+  readonly resolve: (delivery: Delivery) => void;
+  readonly reject: (error: RelayError) => void;
+}
+
+/**
+ * An idempotent kafkajs producer (acks=all) that coalesces concurrent sends into batches,
+ * bounded by size and a small delay, and tells each record its partition and offset.
+ */
+export class KafkajsRecordProducer implements RecordProducer {
+  readonly #producer: Producer;
+  readonly #lingerMs: number;
+  readonly #maxBatchRecords: number;
+  readonly #ackTimeoutMs: number;
+  readonly #onBatch: (records: number) => void;
+  /** The partition the partitioner chose for each message of the batch being sent. */
+  readonly #partitions = new WeakMap<Message, number>();
+  #pending: Pending[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight: Promise<void> | undefined;
+  #healthy = true;
+
+  constructor(kafka: Kafka, options: BatchingOptions = {}) {
+    this.#lingerMs = options.lingerMs ?? 2;
+    this.#maxBatchRecords = options.maxBatchRecords ?? 500;
+    this.#ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.#onBatch = options.onBatch ?? (() => {});
+    const partitions = this.#partitions;
+    this.#producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: () => {
+        const choose = Partitioners.DefaultPartitioner();
+        return (args) => {
+          const partition = choose(args);
+          partitions.set(args.message, partition);
+          return partition;
+        };
+      },
+    });
+  }
+
+  get healthy(): boolean {
+    return this.#healthy;
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await this.#producer.connect();
+    } catch (error) {
+      this.#healthy = false;
+      throw new RelayError('KAFKA_UNAVAILABLE', 'cannot connect the producer', { cause: error });
+    }
+  }
+
+  send(record: OutgoingRecord): Promise<Delivery> {
+    return new Promise((resolve, reject) => {
+      const message: Message = { key: record.key, value: record.value, headers: { ...record.headers } };
+      this.#pending.push({ record, message, resolve, reject });
+      if (this.#pending.length >= this.#maxBatchRecords) this.#startBatch();
+      else this.#timer ??= setTimeout(() => this.#startBatch(), this.#lingerMs);
+    });
+  }
+
+  #startBatch(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    // One request at a time (the idempotent producer's order); records arriving meanwhile form the next batch.
+    if (this.#inFlight !== undefined || this.#pending.length === 0) return;
+    const batch = this.#pending.splice(0, this.#maxBatchRecords);
+    this.#onBatch(batch.length);
+    this.#inFlight = this.#sendBatch(batch).finally(() => {
+      this.#inFlight = undefined;
+      if (this.#pending.length > 0) this.#startBatch();
+    });
+  }
+
+  async #sendBatch(batch: readonly Pending[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { record, message } of batch) {
+      const messages = byTopic.get(record.topic) ?? [];
+      messages.push(message);
+      byTopic.set(record.topic, messages);
+    }
+    let metadata: RecordMetadata[];
+    try {
+      metadata = await this.#producer.sendBatch({
+        acks: -1,
+        timeout: this.#ackTimeoutMs,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      this.#healthy = false;
+      const failure = new RelayError(
+        'KAFKA_UNAVAILABLE',
+        `a batch of ${batch.length} records was not acknowledged`,
+        {
+          cause: error,
+        },
+      );
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    this.#healthy = true;
+    const baseOffsets = new Map(
+      metadata.map((m) => [`${m.topicName}/${m.partition}`, BigInt(m.baseOffset ?? '-1')]),
+    );
+    const position = new Map<string, bigint>();
+    for (const { record, message, resolve, reject } of batch) {
+      const partition = this.#partitions.get(message);
+      const slot = `${record.topic}/${partition}`;
+      const base = baseOffsets.get(slot);
+      if (partition === undefined || base === undefined || base < 0n) {
+        reject(new RelayError('KAFKA_UNAVAILABLE', `no acknowledgement for ${slot}`));
+        continue;
+      }
+      const index = position.get(slot) ?? 0n;
+      position.set(slot, index + 1n);
+      resolve({ topic: record.topic, partition, offset: (base + index).toString() });
+    }
+  }
+
+  async flush(): Promise<void> {
+    while (this.#pending.length > 0 || this.#inFlight !== undefined) {
+      this.#startBatch();
+      await this.#inFlight;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    await this.flush();
+    await this.#producer.disconnect();
+  }
+}
