@@ -44,7 +44,10 @@ export class EventSerde {
     if (missing.length > 0) {
       throw new RelayError('SCHEMA_NOT_REGISTERED', `${missing.join(', ')} (run \`npm run provision\`)`);
     }
-    return new EventSerde(registry, resolved as ResolvedSchema[]);
+    const found = resolved as ResolvedSchema[];
+    // Loads each schema into the client's cache now, so encoding never waits on the registry.
+    await Promise.all(found.map((entry) => registry.getSchema(entry.id)));
+    return new EventSerde(registry, found);
   }
 
   schemaIdOf(definition: EventDefinition): number {

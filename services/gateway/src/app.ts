@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { GatewayMetrics } from './metrics.ts';
+import { problemDetails } from './problems.ts';
+import { openApiDocument } from './routes/openapi.ts';
+import { probeRoutes } from './routes/probes.ts';
+import { type WebhookDeps, webhookRoutes } from './routes/webhooks.ts';
+
+export interface GatewayDeps extends WebhookDeps {
+  readonly notReadyBecause: () => string[];
+  readonly metrics: GatewayMetrics;
+}
+
+/** The gateway's HTTP application; `main.ts` wires it to real Kafka, tests call `app.request()`. */
+export function createApp(deps: GatewayDeps): Hono {
+  const app = new Hono();
+  const openApi = openApiDocument();
+  app.use(requestId());
+  app.use('/webhooks/*', async function countRequests(c, next) {
+    const started = performance.now();
+    await next();
+    const source = c.req.param('source') ?? c.req.path.split('/')[2] ?? 'unknown';
+    deps.metrics.requests.inc({
+      source,
+      event_type: c.req.param('eventType') ?? 'body',
+      status: String(c.res.status),
+    });
+    deps.logger.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  });
+  app.route('/webhooks', webhookRoutes(deps));
+  app.route('/', probeRoutes(deps));
+  app.get('/openapi.json', (c) => c.json(openApi));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      // The problem response is built apart from the context: give it the request id too.
+      const response = error.getResponse();
+      response.headers.set('x-request-id', c.get('requestId'));
+      return response;
+    }
+    deps.logger.error({ err: error, requestId: c.get('requestId') }, 'unexpected error');
+    return c.json(
+      {
+        type: 'about:blank',
+        title: 'Internal error',
+        status: 500,
+        detail: 'See the gateway logs.',
+        instance: c.get('requestId'),
+      },
+      500,
+    );
+  });
+  app.notFound((c) =>
+    c.json(problemDetails('unknown_source', `No route ${c.req.method} ${c.req.path}.`), 404),
+  );
+  return app;
+}

@@ -1,0 +1,140 @@
+import type { Source } from '@relay/events';
+import { parseEnv } from '@relay/kafka';
+import { Type } from '@sinclair/typebox';
+
+/** Adictiz Box's documented output IPs (the two retired in January 2024 are left out). */
+export const ADICTIZ_OUTPUT_IPS = '35.241.193.158,146.148.125.165,35.187.48.192';
+
+const list = (description: string, fallback = '') => Type.String({ default: fallback, description });
+
+export const GatewayEnv = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080, description: 'HTTP port' }),
+  HOST: Type.String({ default: '0.0.0.0', description: 'address to listen on' }),
+  KAFKA_BROKERS: Type.String({ minLength: 1, description: 'comma-separated host:port of the Kafka brokers' }),
+  SCHEMA_REGISTRY_URL: Type.String({
+    pattern: '^https?://',
+    description: 'base URL of the Confluent-compatible API',
+  }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1, default: 1_048_576, description: 'larger bodies get 413' }),
+  PUBLISH_DEADLINE_MS: Type.Integer({
+    minimum: 1,
+    default: 5_000,
+    description: 'a publish slower than this gets 503',
+  }),
+  RETRY_AFTER_SECONDS: Type.Integer({ minimum: 0, default: 5, description: 'Retry-After of 503 answers' }),
+  MAX_IN_FLIGHT: Type.Integer({
+    minimum: 1,
+    default: 2_000,
+    description: 'requests being published at once; more get 503',
+  }),
+  DEDUPE_WINDOW_MS: Type.Integer({
+    minimum: 0,
+    default: 86_400_000,
+    description: 'how long a published event_id is remembered',
+  }),
+  DEDUPE_MAX_ENTRIES: Type.Integer({
+    minimum: 1,
+    default: 500_000,
+    description: 'event ids remembered at most',
+  }),
+  LINGER_MS: Type.Integer({ minimum: 0, default: 2, description: 'how long a batch waits for more records' }),
+  MAX_BATCH_RECORDS: Type.Integer({
+    minimum: 1,
+    default: 500,
+    description: 'records per produce request at most',
+  }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({
+    minimum: 1,
+    default: 20_000,
+    description: 'SIGTERM: the longest the drain may take',
+  }),
+  TRUSTED_PROXIES: list('IPs or CIDRs of proxies whose X-Forwarded-For is believed; none by default'),
+  ADICTIZ_TOKEN: Type.Optional(
+    Type.String({ minLength: 16, description: 'shared token of Adictiz webhooks' }),
+  ),
+  ADICTIZ_TOKEN_IN: Type.Union([Type.Literal('header'), Type.Literal('query')], { default: 'header' }),
+  ADICTIZ_ALLOWED_IPS: list("sender IPs or CIDRs; '*' allows any", ADICTIZ_OUTPUT_IPS),
+  ADICTIZ_SIGNING_SECRET: Type.Optional(
+    Type.String({ pattern: '^whsec_', description: 'Standard Webhooks secret' }),
+  ),
+  KOMO_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'shared token of Komo webhooks' })),
+  KOMO_TOKEN_IN: Type.Union([Type.Literal('header'), Type.Literal('query')], { default: 'header' }),
+  KOMO_ALLOWED_IPS: list("sender IPs or CIDRs; '*' allows any", '*'),
+  KOMO_SIGNING_SECRET: Type.Optional(
+    Type.String({ pattern: '^whsec_', description: 'Standard Webhooks secret' }),
+  ),
+  LOG_LEVEL: Type.String({ default: 'info', description: 'pino level' }),
+});
+
+export interface SourceAuth {
+  /** Compared in constant time; none means no token is asked for. */
+  readonly token: string | undefined;
+  /** `header`: `Authorization: Bearer <token>` or `X-Webhook-Token`; `query`: `?token=`. */
+  readonly tokenIn: 'header' | 'query';
+  /** Empty means any address. */
+  readonly allowedIps: readonly string[];
+  readonly signingSecret: string | undefined;
+}
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly brokers: string[];
+  readonly schemaRegistryUrl: string;
+  readonly bodyLimitBytes: number;
+  readonly publishDeadlineMs: number;
+  readonly retryAfterSeconds: number;
+  readonly maxInFlight: number;
+  readonly dedupeWindowMs: number;
+  readonly dedupeMaxEntries: number;
+  readonly lingerMs: number;
+  readonly maxBatchRecords: number;
+  readonly shutdownTimeoutMs: number;
+  readonly trustedProxies: readonly string[];
+  readonly auth: Readonly<Record<Source, SourceAuth>>;
+  readonly logLevel: string;
+}
+
+function csv(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const e = parseEnv(GatewayEnv, env);
+  const ips = (value: string) => (value.trim() === '*' ? [] : csv(value));
+  const auth: Record<Source, SourceAuth> = {
+    adictiz: {
+      token: e.ADICTIZ_TOKEN,
+      tokenIn: e.ADICTIZ_TOKEN_IN,
+      allowedIps: ips(e.ADICTIZ_ALLOWED_IPS),
+      signingSecret: e.ADICTIZ_SIGNING_SECRET,
+    },
+    komo: {
+      token: e.KOMO_TOKEN,
+      tokenIn: e.KOMO_TOKEN_IN,
+      allowedIps: ips(e.KOMO_ALLOWED_IPS),
+      signingSecret: e.KOMO_SIGNING_SECRET,
+    },
+  };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    brokers: csv(e.KAFKA_BROKERS),
+    schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    publishDeadlineMs: e.PUBLISH_DEADLINE_MS,
+    retryAfterSeconds: e.RETRY_AFTER_SECONDS,
+    maxInFlight: e.MAX_IN_FLIGHT,
+    dedupeWindowMs: e.DEDUPE_WINDOW_MS,
+    dedupeMaxEntries: e.DEDUPE_MAX_ENTRIES,
+    lingerMs: e.LINGER_MS,
+    maxBatchRecords: e.MAX_BATCH_RECORDS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    trustedProxies: csv(e.TRUSTED_PROXIES),
+    auth,
+    logLevel: e.LOG_LEVEL,
+  };
+}
