@@ -67,7 +67,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         await attempt();
         return;
       } catch (error) {
-        logger.warn({ err: error }, `${what} failed; trying again`);
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.warn({ reason }, `${what} failed; trying again in ${RETRY_DELAY_MS} ms`);
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
       }
     }
