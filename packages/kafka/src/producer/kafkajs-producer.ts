@@ -35,6 +35,7 @@ export class KafkajsRecordProducer implements RecordProducer {
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
+  #inFlightSince: number | undefined;
   #healthy = true;
 
   constructor(kafka: Kafka, options: BatchingOptions = {}) {
@@ -57,8 +58,10 @@ export class KafkajsRecordProducer implements RecordProducer {
     });
   }
 
+  /** False after a failed batch, and while a batch waits longer than its acknowledgement timeout. */
   get healthy(): boolean {
-    return this.#healthy;
+    const stuck = this.#inFlightSince !== undefined && Date.now() - this.#inFlightSince > this.#ackTimeoutMs;
+    return this.#healthy && !stuck;
   }
 
   async connect(): Promise<void> {
@@ -86,8 +89,10 @@ export class KafkajsRecordProducer implements RecordProducer {
     if (this.#inFlight !== undefined || this.#pending.length === 0) return;
     const batch = this.#pending.splice(0, this.#maxBatchRecords);
     this.#onBatch(batch.length);
+    this.#inFlightSince = Date.now();
     this.#inFlight = this.#sendBatch(batch).finally(() => {
       this.#inFlight = undefined;
+      this.#inFlightSince = undefined;
       if (this.#pending.length > 0) this.#startBatch();
     });
   }
