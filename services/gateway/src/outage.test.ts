@@ -18,7 +18,9 @@ test('Kafka stopped during a stream: 503 within the deadline, no 2xx without its
 }) => {
   // A broker of its own: restarting the shared one would break the other tests.
   const broker = await startKafkaContainer({ image: imagesFromEnv().kafka });
-  onTestFinished(() => broker.container.stop());
+  onTestFinished(async () => {
+    await broker.container.stop();
+  });
   const kafka = new Kafka({
     clientId: 'outage-test',
     brokers: [...broker.brokers],
