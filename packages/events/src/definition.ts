@@ -69,6 +69,10 @@ export interface EventDefinition {
   readonly validator: TypeCheck<TObject>;
   /** Typed fields in order, envelope ones included (event_id, event_type, occurred_at where read). */
   readonly readFields: readonly (readonly [string, FieldSpec])[];
+  /** Each read field's pointer, split once at start-up (normalising is on every request's path). */
+  readonly readTokens: ReadonlyMap<string, readonly string[]>;
+  /** The objects holding read fields: their unknown keys are looked at one by one. */
+  readonly containers: ReadonlySet<string>;
 }
 
 const EXTRAS_DESCRIPTION =
@@ -130,6 +134,13 @@ export function defineEvent(spec: EventSpec): EventDefinition {
     eventSchema,
     validator: TypeCompiler.Compile(bodySchema),
     readFields,
+    readTokens: new Map(readFields.map(([, field]) => [field.pointer, parsePointer(field.pointer)])),
+    containers: new Set(
+      readFields.flatMap(([, field]) => {
+        const tokens = parsePointer(field.pointer);
+        return tokens.map((_, i) => toPointer(tokens.slice(0, i)));
+      }),
+    ),
   };
 }
 
@@ -211,17 +222,13 @@ export function buildEvent(
       event[name] = field.codec.decode(undefined);
       continue;
     }
-    const raw = getAt(body, parsePointer(field.pointer));
+    const raw = getAt(body, definition.readTokens.get(field.pointer) ?? parsePointer(field.pointer));
     event[name] = field.codec.decode(raw);
     read.add(field.pointer);
     for (const [pointer, value] of leftoversOf(field.codec, raw, field.pointer))
       extras[pointer] = JSON.stringify(value);
   }
-  const containers = new Set<string>();
-  for (const pointer of read) {
-    const tokens = parsePointer(pointer);
-    for (let i = 0; i < tokens.length; i++) containers.add(toPointer(tokens.slice(0, i)));
-  }
+  const { containers } = definition;
   const rest: Record<string, string> = {};
   const visit = (node: Readonly<Record<string, unknown>>, tokens: readonly string[]): void => {
     for (const [key, value] of Object.entries(node)) {

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { BlockList } from 'node:net';
 import type { Source } from '@relay/events';
 import { createMiddleware } from 'hono/factory';
 import { Webhook } from 'standardwebhooks';
@@ -8,10 +9,11 @@ import { addressList, type ClientAddressVariables, matches } from './client-addr
 
 export type RawBodyVariables = { rawBody: Uint8Array };
 
-/** Compares in constant time whatever the lengths (hashing first makes them equal). */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Compares in constant time whatever the lengths (hashing makes them equal); `expected` is hashed at start-up. */
+function sameSecret(given: string, expected: Buffer): boolean {
+  return timingSafeEqual(digest(given), expected);
 }
 
 function presentedToken(
@@ -23,6 +25,14 @@ function presentedToken(
   const bearer = header('authorization');
   if (bearer?.toLowerCase().startsWith('bearer ')) return bearer.slice(7).trim();
   return header('x-webhook-token');
+}
+
+interface SourceCheck {
+  readonly auth: SourceAuth;
+  /** SHA-256 of the shared token, computed once. */
+  readonly expectedToken: Buffer | undefined;
+  readonly allowlist: BlockList | undefined;
+  readonly verifier: Webhook | undefined;
 }
 
 export interface AuthenticateOptions {
@@ -40,14 +50,12 @@ export function authenticate(options: AuthenticateOptions) {
       source,
       {
         auth,
+        expectedToken: auth.token === undefined ? undefined : digest(auth.token),
         allowlist: auth.allowedIps.length === 0 ? undefined : addressList(auth.allowedIps),
         verifier: auth.signingSecret === undefined ? undefined : new Webhook(auth.signingSecret),
       },
     ]),
-  ) as Record<
-    Source,
-    { auth: SourceAuth; allowlist: ReturnType<typeof addressList> | undefined; verifier: Webhook | undefined }
-  >;
+  ) as Record<Source, SourceCheck>;
 
   return createMiddleware<{ Variables: ClientAddressVariables & RawBodyVariables }>(
     async function authenticateMiddleware(c, next) {
@@ -57,13 +65,13 @@ export function authenticate(options: AuthenticateOptions) {
       if (check.allowlist !== undefined && !matches(check.allowlist, c.var.clientAddress)) {
         throw problem('forbidden_address', `${c.var.clientAddress} may not send ${source} webhooks.`);
       }
-      if (check.auth.token !== undefined) {
+      if (check.expectedToken !== undefined) {
         const token = presentedToken(
           check.auth,
           (n) => c.req.header(n),
           (n) => c.req.query(n),
         );
-        if (token === undefined || !sameSecret(token, check.auth.token)) {
+        if (token === undefined || !sameSecret(token, check.expectedToken)) {
           throw problem('unauthenticated', `A valid ${source} webhook token is required.`);
         }
       }

@@ -33,6 +33,22 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
   let inFlight = 0;
   const app = new Hono<Env>();
 
+  // Admission first: under overload a request is refused before any work is spent on it.
+  app.use(async function admit(_c, next) {
+    if (inFlight >= config.maxInFlight) {
+      throw problem('overloaded', `${inFlight} requests in progress.`, {
+        retryAfterSeconds: config.retryAfterSeconds,
+      });
+    }
+    inFlight += 1;
+    metrics.inFlight.set(inFlight);
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+      metrics.inFlight.set(inFlight);
+    }
+  });
   app.use(clientAddress({ trustedProxies: config.trustedProxies }));
   app.use(
     bodyLimit({
@@ -46,7 +62,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
     }),
   );
 
-  const receive = app.post('/:source/:eventType?', authenticate({ sources: config.auth }), async (c) => {
+  app.post('/:source/:eventType?', authenticate({ sources: config.auth }), async (c) => {
     const receivedAt = Date.now();
     const source = c.req.param('source');
     const eventTypeFromUrl = c.req.param('eventType');
@@ -99,15 +115,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
         retryAfterSeconds: config.retryAfterSeconds,
       });
     }
-    if (inFlight >= config.maxInFlight) {
-      throw problem('overloaded', `${inFlight} requests in progress.`, {
-        retryAfterSeconds: config.retryAfterSeconds,
-      });
-    }
-
     const { definition, event, key } = result;
-    inFlight += 1;
-    metrics.inFlight.set(inFlight);
     const stopTimer = metrics.publishSeconds.startTimer({ topic: definition.topic });
     try {
       // Per topic: Komo gives a card's started and finished events the same id.
@@ -146,11 +154,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
         throw problem('unavailable', error.message, { retryAfterSeconds: config.retryAfterSeconds });
       }
       throw error;
-    } finally {
-      inFlight -= 1;
-      metrics.inFlight.set(inFlight);
     }
   });
-  void receive;
   return app;
 }

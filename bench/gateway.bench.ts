@@ -1,0 +1,234 @@
+/**
+ * `npm run bench`: in one run, against real Kafka on loopback,
+ *   1. a no-op Hono server answering 202 (the ceiling of HTTP on this machine),
+ *   2. the gateway (validate, normalise, Avro-encode, publish acks=all, answer 202),
+ *   3. raw kafkajs producing the same pre-encoded records (one send per record, and batched),
+ * then the gateway at half its throughput (p99), and at twice it (RSS and 503s), and where its CPU
+ * time goes (--cpu-prof). Bounded: each phase runs a fixed number of seconds, to 127.0.0.1 only.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { definitions, events, exampleOf, normalise } from '@relay/events';
+import {
+  createRegistryClient,
+  EventSerde,
+  provision,
+  provisionConfigFromEnv,
+  SchemaRegistryAdmin,
+} from '@relay/kafka';
+import { startCluster } from '@relay/testkit';
+import autocannon from 'autocannon';
+import getPort from 'get-port';
+import { Kafka, logLevel } from 'kafkajs';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
+const TOKEN = 'bench-token-0123456789abcdef';
+const print = (line = '') => process.stdout.write(`${line}\n`);
+
+const cluster = await startCluster();
+const env = { KAFKA_BROKERS: cluster.brokers.join(','), SCHEMA_REGISTRY_URL: cluster.schemaRegistryUrl };
+const kafka = new Kafka({ clientId: 'bench', brokers: [...cluster.brokers], logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+await admin.connect();
+await provision(
+  { ...provisionConfigFromEnv(env), partitions: 3 },
+  admin,
+  new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
+);
+await admin.disconnect();
+
+const template = JSON.parse(exampleOf(events.instantWin).body);
+let sequence = 0;
+const nextBody = () => JSON.stringify({ ...template, request_id: `bench-${process.pid}-${sequence++}` });
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+async function startServer(script: string, extraEnv: Record<string, string>, nodeArgs: string[] = []) {
+  const port = await getPort({ host: '127.0.0.1' });
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...nodeArgs, script], {
+    env: { ...process.env, ...extraEnv, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url);
+  return { child, url };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface Load {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly ok: number;
+  readonly unavailable: number;
+  readonly errors: number;
+}
+
+async function load(
+  url: string,
+  options: { seconds: number; connections: number; rate?: number },
+): Promise<Load> {
+  const result = await autocannon({
+    url: `${url}/webhooks/adictiz`,
+    method: 'POST',
+    connections: options.connections,
+    duration: options.seconds,
+    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    setupClient: (client) => {
+      client.setBody(nextBody());
+      client.on('response', () => client.setBody(nextBody()));
+    },
+  });
+  const statuses = result.statusCodeStats as unknown as Record<string, { count: number }>;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: (statuses['202']?.count ?? 0) + (statuses['200']?.count ?? 0),
+    unavailable: statuses['503']?.count ?? 0,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** kafkajs alone, same records pre-encoded: `concurrency` loops each awaiting one send, or batches. */
+async function rawKafkajs(batchSize: number, concurrency: number): Promise<number> {
+  const serde = await EventSerde.resolve(
+    createRegistryClient(cluster.schemaRegistryUrl),
+    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
+    definitions,
+  );
+  const result = normalise({ source: 'adictiz', body: nextBody() });
+  if (!result.ok) throw new Error(result.detail);
+  const value = await serde.encode(result.definition, result.event);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  let records = 0;
+  const until = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        await producer.send({
+          topic: result.definition.topic,
+          acks: -1,
+          messages: Array.from({ length: batchSize }, () => ({ key: result.key, value })),
+        });
+        records += batchSize;
+      }
+    }),
+  );
+  await producer.disconnect();
+  return records / SECONDS;
+}
+
+const gatewayScript = fileURLToPath(new URL('../services/gateway/src/main.ts', import.meta.url));
+const noopScript = fileURLToPath(new URL('./noop-server.ts', import.meta.url));
+const gatewayEnv = { ...env, ADICTIZ_TOKEN: TOKEN, ADICTIZ_ALLOWED_IPS: '127.0.0.1', LOG_LEVEL: 'warn' };
+
+print(
+  `Node ${process.version}, ${SECONDS} s per phase, ${CONNECTIONS} connections, Kafka ${cluster.brokers.join(',')}`,
+);
+const noop = await startServer(noopScript, {});
+await load(noop.url, { seconds: 2, connections: CONNECTIONS });
+const noopLoad = await load(noop.url, { seconds: SECONDS, connections: CONNECTIONS });
+await stop(noop.child);
+
+const profileDir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
+// The heap limit of services/gateway's start script, as a deployment runs it.
+const gateway = await startServer(gatewayScript, { ...gatewayEnv, MAX_IN_FLIGHT: '256' }, [
+  '--max-old-space-size=192',
+  '--cpu-prof',
+  `--cpu-prof-dir=${profileDir}`,
+]);
+await load(gateway.url, { seconds: 2, connections: CONNECTIONS });
+const gatewayLoad = await load(gateway.url, { seconds: SECONDS, connections: CONNECTIONS });
+const halfLoad = await load(gateway.url, {
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+  rate: Math.round(gatewayLoad.rps / 2),
+});
+
+let peakRss = rssMb(gateway.child.pid ?? 0);
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, rssMb(gateway.child.pid ?? 0));
+}, 200);
+const overload = await load(gateway.url, {
+  seconds: SECONDS,
+  connections: 600,
+  rate: Math.round(gatewayLoad.rps * 2),
+});
+clearInterval(sampler);
+await stop(gateway.child);
+
+const rawSingle = await rawKafkajs(1, CONNECTIONS);
+const rawBatched = await rawKafkajs(100, 4);
+await cluster.stop();
+
+const row = (name: string, l: Load) =>
+  `${name.padEnd(34)} ${l.rps.toFixed(0).padStart(8)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}`;
+print();
+print(`${'HTTP'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`);
+print(row('no-op Hono server', noopLoad));
+print(row('gateway', gatewayLoad));
+print(row(`gateway at half (${Math.round(gatewayLoad.rps / 2)} req/s)`, halfLoad));
+print(row(`gateway at twice (${Math.round(gatewayLoad.rps * 2)} req/s offered)`, overload));
+print();
+print(`raw kafkajs, 1 record per send x${CONNECTIONS}: ${rawSingle.toFixed(0)} records/s`);
+print(`raw kafkajs, 100 records per send x4:  ${rawBatched.toFixed(0)} records/s`);
+print();
+print(
+  `gateway / no-op Hono throughput: ${((gatewayLoad.rps / noopLoad.rps) * 100).toFixed(1)} % (target >= 40 %)`,
+);
+print(`gateway / raw kafkajs single sends: ${((gatewayLoad.rps / rawSingle) * 100).toFixed(1)} %`);
+print(`gateway p99 at half load: ${halfLoad.p99.toFixed(1)} ms (target < 25 ms)`);
+print(
+  `gateway peak RSS at twice the load: ${peakRss.toFixed(0)} MB (target < 300 MB), 503s: ${overload.unavailable}`,
+);
+
+const [profileFile] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+if (profileFile !== undefined) {
+  const profile = JSON.parse(readFileSync(join(profileDir, profileFile), 'utf8')) as {
+    nodes: {
+      id: number;
+      hitCount: number;
+      callFrame: { functionName: string; url: string; lineNumber: number };
+    }[];
+  };
+  const total = profile.nodes.reduce((sum, n) => sum + n.hitCount, 0);
+  const byFunction = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(packages|services)\//, '$1/');
+    const name = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + node.hitCount);
+  }
+  print();
+  print(`Where the gateway's CPU time goes (self time, whole run, ${profileDir}/${profileFile}):`);
+  for (const [name, hits] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+    print(`  ${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
+  }
+}
