@@ -1,4 +1,4 @@
-import type { FieldError } from '@relay/events';
+import { type FieldError, NORMALISE_PROBLEMS } from '@relay/events';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -7,15 +7,12 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
  * stable URI that clients can switch on.
  */
 export const PROBLEMS = {
-  malformed_json: { status: 400, title: 'The body is not valid JSON' },
-  unknown_source: { status: 404, title: 'No such webhook source' },
+  // Why a body could not be normalised: listed once, by packages/events.
+  ...NORMALISE_PROBLEMS,
   unauthenticated: { status: 401, title: 'Authentication failed' },
   forbidden_address: { status: 403, title: 'The sender address is not allowed' },
   body_too_large: { status: 413, title: 'The body is larger than allowed' },
   unsupported_media_type: { status: 415, title: 'The body must be JSON' },
-  unknown_event_type: { status: 422, title: 'Unknown event type' },
-  event_type_mismatch: { status: 422, title: 'The URL and the body name different event types' },
-  schema_violation: { status: 422, title: 'The body does not match the event schema' },
   overloaded: { status: 503, title: 'Too many requests in progress' },
   unavailable: { status: 503, title: 'Kafka or the schema registry is unavailable' },
   not_ready: { status: 503, title: 'The gateway is starting' },
