@@ -42,7 +42,7 @@ function nullable<S extends TSchema>(schema: S, description: string) {
   return Type.Union([Type.Null(), schema], { description, default: null });
 }
 
-export function losesNothing<T>(codec: Codec<T>, raw: unknown): boolean {
+function losesNothing<T>(codec: Codec<T>, raw: unknown): boolean {
   if (raw === undefined) return true;
   return isDeepStrictEqual(codec.encode(codec.decode(raw)), raw);
 }
@@ -97,22 +97,6 @@ export function integer(description: string): Codec<number | null> {
     output: nullable(Type.Integer(), description),
     // `+ 0` turns -0 (from "-0") into 0, which is what an Avro long gives back.
     decode: (raw) => (raw === undefined || raw === null || raw === '' ? null : Number(raw) + 0),
-    encode: (value) => (value === null ? undefined : value),
-  };
-}
-
-/** A number that may be sent as text ("12.50"); empty means null. */
-export function decimal(description: string): Codec<number | null> {
-  return {
-    input: Type.Union([
-      Type.Number(),
-      Type.String({ pattern: '^\\s*-?\\d+([.,]\\d+)?\\s*$' }),
-      Type.Literal(''),
-      Type.Null(),
-    ]),
-    output: nullable(Type.Number(), description),
-    decode: (raw) =>
-      raw === undefined || raw === null || raw === '' ? null : Number(String(raw).replace(',', '.')),
     encode: (value) => (value === null ? undefined : value),
   };
 }

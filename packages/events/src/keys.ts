@@ -12,27 +12,32 @@ function present(event: NormalisedEvent, path: string): string | undefined {
 
 /**
  * The key that keeps one user's events of one campaign in order: `<campaign>:<user>` when the
- * event names both; otherwise whichever it names (user first); otherwise the event id, so a
- * record is never keyless.
+ * event names both, the user being the first of `userFields` that is present; otherwise
+ * whichever it names (user first); otherwise the event id, so a record is never keyless.
  */
-export function campaignUserKey(campaignField: string, userField: string): EventSpec['key'] {
+export function campaignUserKey(
+  campaignField: string,
+  ...userFields: [string, ...string[]]
+): EventSpec['key'] {
+  const [user, ...fallbacks] = userFields;
+  const instead = fallbacks.map((field) => `, \`<${field}>\` when it is empty`).join('');
   return {
     description:
-      `\`<${campaignField}>:<${userField}>\`; only \`<${userField}>\` or only \`<${campaignField}>\` ` +
-      'when the other is empty; `<event_id>` when both are.',
+      `\`<${campaignField}>:<${user}>\`${instead}; only the user or only \`<${campaignField}>\` when the ` +
+      'other is empty; `<event_id>` when both are.',
     of: (event) => {
       const campaign = present(event, campaignField);
-      const user = present(event, userField);
-      if (campaign !== undefined && user !== undefined) return `${campaign}:${user}`;
-      return user ?? campaign ?? event.event_id;
+      const who = userFields.map((field) => present(event, field)).find((value) => value !== undefined);
+      if (campaign !== undefined && who !== undefined) return `${campaign}:${who}`;
+      return who ?? campaign ?? event.event_id;
     },
   };
 }
 
-/** For events about a campaign itself rather than a user. */
-export function singleKey(field: string): EventSpec['key'] {
+/** For events keyed by one field, e.g. a campaign itself; `note` says why in the catalogue. */
+export function singleKey(field: string, note = ''): EventSpec['key'] {
   return {
-    description: `\`<${field}>\`; \`<event_id>\` when it is empty.`,
+    description: `\`<${field}>\`${note === '' ? '' : ` (${note})`}; \`<event_id>\` when it is empty.`,
     of: (event) => present(event, field) ?? event.event_id,
   };
 }

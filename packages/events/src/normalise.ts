@@ -1,4 +1,3 @@
-import { ValueErrorType } from '@sinclair/typebox/errors';
 import { definitionByType, eventTypeNames, recogniseByShape } from './catalogue.ts';
 import {
   buildEvent,
@@ -146,11 +145,11 @@ function fieldErrors(definition: EventDefinition, body: unknown): FieldError[] {
   const byPointer = new Map<string, FieldError>();
   for (const error of definition.validator.Errors(body)) {
     if (byPointer.has(error.path)) continue;
-    const expected =
-      error.type === ValueErrorType.ObjectRequiredProperty
-        ? describeSchema(error.schema)
-        : describeSchema(error.schema);
-    byPointer.set(error.path, { pointer: error.path, expected, got: describeValue(error.value) });
+    byPointer.set(error.path, {
+      pointer: error.path,
+      expected: describeSchema(error.schema),
+      got: describeValue(error.value),
+    });
   }
   return [...byPointer.values()];
 }

@@ -1,3 +1,5 @@
+// Test-side helpers only. They do not reuse @relay/kafka's SchemaRegistryAdmin because that package's
+// tests depend on this one, and turbo refuses a package cycle.
 const REQUEST_TIMEOUT_MS = 5_000;
 
 export type CompatibilityLevel =

@@ -9,13 +9,7 @@ import {
   normalise,
   toSenderBody,
 } from '@relay/events';
-import {
-  createRegistryClient,
-  DEAD_LETTER_TOPIC,
-  EventSerde,
-  provision,
-  SchemaRegistryAdmin,
-} from '@relay/kafka';
+import { createRegistryClient, DEAD_LETTER_TOPIC, EventSerde, SchemaRegistryAdmin } from '@relay/kafka';
 import { describe, expect, test } from '@relay/testkit/vitest';
 import { type IHeaders, Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
@@ -24,6 +18,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { type GatewayConfig, gatewayConfigFromEnv } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { DEAD_LETTER_HEADERS } from './publish/dead-letters.ts';
+import { provisionCatalogue } from './test-support.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const SIGNING_SECRET = `whsec_${Buffer.from('a-signing-secret-of-32-bytes!!!!').toString('base64')}`;
@@ -67,23 +62,7 @@ async function startGateway(env: Record<string, string>): Promise<Running> {
 
 let gateway: Running;
 beforeAll(async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  await provision(
-    {
-      brokers: [...cluster.brokers],
-      schemaRegistryUrl: cluster.schemaRegistryUrl,
-      partitions: 3,
-      replicationFactor: 1,
-      minInsyncReplicas: 1,
-      retentionMs: 86_400_000,
-      deadLetterRetentionMs: 86_400_000,
-      prefix: '',
-    },
-    admin,
-    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-  );
-  await admin.disconnect();
+  await provisionCatalogue(cluster);
   gateway = await startGateway({});
 }, 120_000);
 afterAll(() => gateway?.close());

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { events, exampleOf } from '@relay/events';
-import { provision, provisionConfigFromEnv, SchemaRegistryAdmin } from '@relay/kafka';
 import { expect, test } from '@relay/testkit/vitest';
 import type { Kafka } from 'kafkajs';
+import { provisionCatalogue } from './test-support.ts';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TOKEN = 'sigterm-token-0123456789abcdef';
@@ -39,19 +39,8 @@ async function eventIdsOn(
 test('SIGTERM under load: the process drains, exits 0, and every acknowledged event is on its topic', async ({
   cluster,
   kafka,
-  admin,
 }) => {
-  await provision(
-    {
-      ...provisionConfigFromEnv({
-        KAFKA_BROKERS: cluster.brokers.join(','),
-        SCHEMA_REGISTRY_URL: cluster.schemaRegistryUrl,
-      }),
-      partitions: 3,
-    },
-    admin,
-    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-  );
+  await provisionCatalogue(cluster);
   const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
     env: {
       ...process.env,

@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { events, exampleOf } from '@relay/events';
-import { provision, provisionConfigFromEnv, SchemaRegistryAdmin } from '@relay/kafka';
 import { imagesFromEnv, startKafkaContainer } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { gatewayConfigFromEnv } from './config.ts';
 import { createGateway } from './gateway.ts';
+import { provisionCatalogue } from './test-support.ts';
 
 const TOKEN = 'outage-token-0123456789abcdef';
 const DEADLINE_MS = 1_500;
@@ -27,14 +27,7 @@ test('Kafka stopped during a stream: 503 within the deadline, no 2xx without its
     logLevel: logLevel.NOTHING,
   });
   const env = { KAFKA_BROKERS: broker.brokers.join(','), SCHEMA_REGISTRY_URL: cluster.schemaRegistryUrl };
-  const admin = kafka.admin();
-  await admin.connect();
-  await provision(
-    { ...provisionConfigFromEnv(env), partitions: 1 },
-    admin,
-    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-  );
-  await admin.disconnect();
+  await provisionCatalogue({ brokers: broker.brokers, schemaRegistryUrl: cluster.schemaRegistryUrl }, 1);
 
   const gateway = createGateway(
     gatewayConfigFromEnv({

@@ -1,4 +1,5 @@
 import { instant, text } from '../codecs.ts';
+import { singleKey } from '../keys.ts';
 import { adictizEvent } from './envelope.ts';
 
 export const instantWin = adictizEvent({
@@ -23,10 +24,5 @@ export const instantWin = adictizEvent({
       ),
     },
   },
-  key: {
-    description:
-      '`<user_id>` (unique per campaign; the event names no campaign); `<event_id>` when it is empty.',
-    of: (event) =>
-      typeof event['user_id'] === 'string' && event['user_id'] !== '' ? event['user_id'] : event.event_id,
-  },
+  key: singleKey('user_id', 'unique per campaign; the event names no campaign'),
 });

@@ -34,16 +34,7 @@ function watchToWin(phase: 'Started' | 'Finished', description: string): EventDe
       card_type: { pointer: '/card_type', codec: text('Type of the card, e.g. WatchToWin.') },
     },
     rest: { field: 'user_attributes', description: USER_ATTRIBUTES },
-    key: {
-      description:
-        '`<site_id>:<user_profile_id>`, or `<site_id>:<user_session_id>` without a profile; `<event_id>` when neither is known.',
-      of: (event) => {
-        const user = event['user_profile_id'] ?? event['user_session_id'];
-        const site = event['site_id'];
-        if (typeof site === 'string' && typeof user === 'string') return `${site}:${user}`;
-        return campaignUserKey('site_id', 'user_session_id').of(event);
-      },
-    },
+    key: campaignUserKey('site_id', 'user_profile_id', 'user_session_id'),
   });
 }
 

@@ -1,16 +1,10 @@
 import { events, exampleOf } from '@relay/events';
-import {
-  createRegistryClient,
-  EventSerde,
-  KafkajsRecordProducer,
-  provision,
-  provisionConfigFromEnv,
-  SchemaRegistryAdmin,
-} from '@relay/kafka';
+import { createRegistryClient, EventSerde, KafkajsRecordProducer, SchemaRegistryAdmin } from '@relay/kafka';
 import { uniqueName } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 import type { Kafka } from 'kafkajs';
 import { DEAD_LETTER_HEADERS, DeadLetterWriter } from '../publish/dead-letters.ts';
+import { provisionCatalogue } from '../test-support.ts';
 import { REPLAY_COUNT_HEADER, replayDeadLetters } from './replay.ts';
 
 async function recordsOf(
@@ -40,16 +34,10 @@ async function recordsOf(
 
 test('replay publishes the dead letters that now pass, re-queues the rest, and never replays one twice', async ({
   kafka,
-  admin,
   topics,
   cluster,
 }) => {
-  const env = { KAFKA_BROKERS: cluster.brokers.join(','), SCHEMA_REGISTRY_URL: cluster.schemaRegistryUrl };
-  await provision(
-    { ...provisionConfigFromEnv(env), partitions: 3 },
-    admin,
-    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-  );
+  await provisionCatalogue(cluster);
   const deadLetterTopic = await topics.create('dead-letters');
   const producer = new KafkajsRecordProducer(kafka);
   await producer.connect();
