@@ -9,6 +9,7 @@ export {
 export { useAvailableContainerEngine } from './container-engine.ts';
 export { APICURIO_VERSION, type Images, imagesFromEnv, KAFKA_VERSION } from './images.ts';
 export { type KafkaContainerOptions, type StartedKafka, startKafkaContainer } from './kafka-container.ts';
+export { losingProduceResponses } from './lost-responses.ts';
 export {
   type CompatibilityLevel,
   deleteSubject,

@@ -1,5 +1,6 @@
+import { losingProduceResponses } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
-import type { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { type BatchingOptions, KafkajsRecordProducer } from './kafkajs-producer.ts';
 
 async function consumeAll(kafka: Kafka, topic: string, count: number) {
@@ -100,6 +101,47 @@ describe('KafkajsRecordProducer', () => {
       });
       await expect(sending).rejects.toMatchObject({ code: 'KAFKA_UNAVAILABLE', retriable: true });
       expect(producer.healthy).toBe(false);
+    } finally {
+      await producer.disconnect();
+    }
+  }, 60_000);
+
+  test('after a batch whose acknowledgement was lost, the next record is still written', async ({
+    cluster,
+    kafka,
+    topics,
+  }) => {
+    const topic = await topics.create('lost-ack');
+    const network = losingProduceResponses();
+    const faulty = new Kafka({
+      clientId: 'lost-ack',
+      brokers: [...cluster.brokers],
+      socketFactory: network.socketFactory,
+      retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 },
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = new KafkajsRecordProducer(faulty, { lingerMs: 0 });
+    await producer.connect();
+    try {
+      network.losing = true;
+      const first = producer.send({
+        topic,
+        key: 'k',
+        value: Buffer.from('stored, never acknowledged'),
+        headers: {},
+      });
+      await expect(first).rejects.toMatchObject({ code: 'KAFKA_UNAVAILABLE' });
+      network.losing = false;
+      const second = await producer.send({
+        topic,
+        key: 'k',
+        value: Buffer.from('acknowledged'),
+        headers: {},
+      });
+
+      const stored = await consumeAll(kafka, topic, 2);
+      expect(stored.map((r) => r.value)).toEqual(['stored, never acknowledged', 'acknowledged']);
+      expect(stored[1]?.offset).toBe(second.offset);
     } finally {
       await producer.disconnect();
     }

@@ -25,7 +25,10 @@ interface Pending {
  * bounded by size and a small delay, and tells each record its partition and offset.
  */
 export class KafkajsRecordProducer implements RecordProducer {
-  readonly #producer: Producer;
+  readonly #kafka: Kafka;
+  #producer: Producer;
+  /** Set when a batch failed without telling whether the broker stored it (see #sendBatch). */
+  #needsNewIdentity = false;
   readonly #lingerMs: number;
   readonly #maxBatchRecords: number;
   readonly #ackTimeoutMs: number;
@@ -43,8 +46,13 @@ export class KafkajsRecordProducer implements RecordProducer {
     this.#maxBatchRecords = options.maxBatchRecords ?? 500;
     this.#ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.#onBatch = options.onBatch ?? (() => {});
+    this.#kafka = kafka;
+    this.#producer = this.#createProducer();
+  }
+
+  #createProducer(): Producer {
     const partitions = this.#partitions;
-    this.#producer = kafka.producer({
+    return this.#kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: () => {
@@ -106,6 +114,7 @@ export class KafkajsRecordProducer implements RecordProducer {
     }
     let metadata: RecordMetadata[];
     try {
+      if (this.#needsNewIdentity) await this.#renewIdentity();
       metadata = await this.#producer.sendBatch({
         acks: -1,
         timeout: this.#ackTimeoutMs,
@@ -113,6 +122,7 @@ export class KafkajsRecordProducer implements RecordProducer {
       });
     } catch (error) {
       this.#healthy = false;
+      this.#needsNewIdentity = true;
       const failure = new RelayError(
         'KAFKA_UNAVAILABLE',
         `a batch of ${batch.length} records was not acknowledged`,
@@ -140,6 +150,19 @@ export class KafkajsRecordProducer implements RecordProducer {
       position.set(slot, index + 1n);
       resolve({ topic: record.topic, partition, offset: (base + index).toString() });
     }
+  }
+
+  /**
+   * A failed batch may still have been stored (the connection can drop after the broker wrote it), and
+   * kafkajs rewinds its sequence numbers on failure. The next batch would then reuse the failed batch's
+   * sequence, and the broker would take it for a retry of that batch: acknowledged, but never written.
+   * A new producer id starts a new sequence, so no later record can be mistaken for a duplicate.
+   */
+  async #renewIdentity(): Promise<void> {
+    await this.#producer.disconnect().catch(() => {});
+    this.#producer = this.#createProducer();
+    await this.#producer.connect();
+    this.#needsNewIdentity = false;
   }
 
   async flush(): Promise<void> {
