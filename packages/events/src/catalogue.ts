@@ -10,7 +10,11 @@ import { questionParticipation } from './adictiz/question-participation.ts';
 import { ssoConnection } from './adictiz/sso-connection.ts';
 import { transaction } from './adictiz/transaction.ts';
 import type { EventDefinition, Source } from './definition.ts';
+import type { DerivedEventDefinition } from './derived/define-derived.ts';
+import { prizeFailed, prizeFulfilled } from './derived/fulfilment.ts';
+import { quizScore } from './derived/quiz.ts';
 import { watchToWinFinished, watchToWinStarted } from './komo/watch-to-win.ts';
+import type { StreamDefinition } from './stream.ts';
 
 export const events = {
   formSubscribe,
@@ -29,6 +33,14 @@ export const events = {
 } as const;
 
 export const definitions: readonly EventDefinition[] = Object.values(events);
+
+/** The events the sample services derive from the webhook events. */
+export const derivedEvents = { prizeFulfilled, prizeFailed, quizScore } as const;
+
+export const derivedDefinitions: readonly DerivedEventDefinition[] = Object.values(derivedEvents);
+
+/** Every topic of the catalogue with a schema: webhook events, then derived events. */
+export const streams: readonly StreamDefinition[] = [...definitions, ...derivedDefinitions];
 
 /** The event type names a sender may use in the body; none for events recognised by shape. */
 export function acceptedNames(definition: EventDefinition): string[] {

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { FormatRegistry, type TSchema, Type } from '@sinclair/typebox';
+import { FormatRegistry, type TInteger, type TSchema, Type } from '@sinclair/typebox';
 import { escapeToken, isRecord } from './pointer.ts';
 
 /**
@@ -34,11 +34,12 @@ export const AVRO_LOGICAL_TYPE = 'x-avro-logical-type';
 /** Avro record name for a nested object, read by the Avro generator. */
 export const AVRO_RECORD_NAME = 'x-avro-name';
 
-export function timestampMillis(description: string): TSchema {
+export function timestampMillis(description: string): TInteger {
   return Type.Integer({ description, [AVRO_LOGICAL_TYPE]: 'timestamp-millis' });
 }
 
-function nullable<S extends TSchema>(schema: S, description: string) {
+/** A field that may be null (Avro `["null", T]`, default null). */
+export function nullable<S extends TSchema>(schema: S, description: string) {
   return Type.Union([Type.Null(), schema], { description, default: null });
 }
 
@@ -245,11 +246,18 @@ export interface NestedField {
 }
 
 /** A nested object of typed fields, e.g. the user of an EmailShare. */
-export function record(
+type NestedFields = Readonly<Record<string, NestedField>>;
+
+/** The decoded value of a nested object, typed by its fields' codecs. */
+export type DecodedRecord<F extends NestedFields> = {
+  readonly [K in keyof F]: F[K]['codec'] extends Codec<infer T> ? T : never;
+};
+
+export function record<F extends NestedFields>(
   name: string,
   description: string,
-  fields: Readonly<Record<string, NestedField>>,
-): Codec<Record<string, unknown> | null> {
+  fields: F,
+): Codec<DecodedRecord<F> | null> {
   const entries = Object.entries(fields).map(([field, spec]) => ({
     field,
     key: spec.from ?? field,
@@ -267,11 +275,13 @@ export function record(
     output: nullable(output, description),
     decode: (raw) => {
       if (!isRecord(raw)) return null;
-      return Object.fromEntries(entries.map((e) => [e.field, e.codec.decode(raw[e.key])]));
+      return Object.fromEntries(
+        entries.map((e) => [e.field, e.codec.decode(raw[e.key])]),
+      ) as DecodedRecord<F>;
     },
     encode: (value) => {
       if (value === null) return undefined;
-      const object = value;
+      const object = value as Readonly<Record<string, unknown>>;
       const sent: Record<string, unknown> = {};
       for (const e of entries) {
         const encoded = e.codec.encode(object[e.field]);
@@ -293,17 +303,18 @@ export function record(
 }
 
 /** A list of nested objects, e.g. the questions of a QuestionParticipation. */
-export function recordList(
+export function recordList<F extends NestedFields>(
   name: string,
   description: string,
-  fields: Readonly<Record<string, NestedField>>,
-): Codec<Record<string, unknown>[] | null> {
+  fields: F,
+): Codec<DecodedRecord<F>[] | null> {
   const item = record(name, description, fields);
   const itemOutput = (item.output as unknown as { anyOf: TSchema[] }).anyOf[1] as TSchema;
   return {
     input: Type.Union([Type.Array(item.input), Type.Null()]),
     output: nullable(Type.Array(itemOutput), description),
-    decode: (raw) => (Array.isArray(raw) ? raw.map((entry) => item.decode(entry) ?? {}) : null),
+    decode: (raw) =>
+      Array.isArray(raw) ? raw.map((entry) => item.decode(entry) ?? ({} as DecodedRecord<F>)) : null,
     encode: (value) => (value === null ? undefined : value.map((entry) => item.encode(entry))),
     leftovers: (raw, pointer) =>
       Array.isArray(raw)

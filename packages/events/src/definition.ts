@@ -3,6 +3,7 @@ import { type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { type Codec, leftoversOf, timestampMillis } from './codecs.ts';
 import { getAt, isRecord, parsePointer, setAt, toPointer } from './pointer.ts';
+import type { StreamDefinition } from './stream.ts';
 
 export const SOURCES = ['adictiz', 'komo'] as const;
 export type Source = (typeof SOURCES)[number];
@@ -15,7 +16,14 @@ export interface FieldSpec {
   readonly when?: (body: Readonly<Record<string, unknown>>) => boolean;
 }
 
-export interface EventSpec {
+/** The decoded values of a set of fields, typed by their codecs. */
+export type DecodedFields<F> = {
+  readonly [K in keyof F]: F[K] extends { readonly codec: Codec<infer T> } ? T : never;
+};
+
+type Fields = Readonly<Record<string, FieldSpec>>;
+
+export interface EventSpec<F extends Fields = Fields, R extends string = string> {
   readonly source: Source;
   /** The canonical event type, as the sender names it. */
   readonly eventType: string;
@@ -29,16 +37,16 @@ export interface EventSpec {
   readonly eventTypeField?: FieldSpec;
   /** When the event happened; `received` when the sender does not say. */
   readonly occurredAt: FieldSpec | 'received';
-  readonly fields: Readonly<Record<string, FieldSpec>>;
+  readonly fields: F;
   /** Collects the body's unknown top-level text values in one map field (Komo's user attributes). */
-  readonly rest?: { readonly field: string; readonly description: string };
+  readonly rest?: { readonly field: R; readonly description: string };
   /** For events without an event type in the body: whether a body has this event's shape. */
   readonly recognise?: (body: Readonly<Record<string, unknown>>) => boolean;
   readonly key: { readonly description: string; readonly of: (event: NormalisedEvent) => string };
 }
 
 /** The fields every event carries, whatever its type. */
-export interface Envelope {
+export type Envelope = {
   readonly event_id: string;
   readonly source: Source;
   readonly event_type: string;
@@ -48,24 +56,18 @@ export interface Envelope {
   readonly received_at: number;
   /** Sender values the typed fields do not hold exactly: JSON pointer -> the value as JSON text. */
   readonly extras: Readonly<Record<string, string>>;
-}
+};
 
 export type NormalisedEvent = Envelope & Readonly<Record<string, unknown>>;
 
-export interface EventDefinition {
+/** A webhook event: how the sender's body becomes the normalised event `T` on its topic. */
+export interface EventDefinition<T extends NormalisedEvent = NormalisedEvent> extends StreamDefinition<T> {
   readonly spec: EventSpec;
   readonly source: Source;
   readonly eventType: string;
-  readonly topic: string;
-  /** Schema registry subject (TopicNameStrategy). */
-  readonly subject: string;
-  /** Avro record name and namespace. */
-  readonly recordName: string;
-  readonly namespace: string;
+  readonly key: EventSpec['key'];
   /** What the sender may send. */
   readonly bodySchema: TObject;
-  /** The normalised event: the source of the Avro schema. */
-  readonly eventSchema: TObject;
   readonly validator: TypeCheck<TObject>;
   /** Typed fields in order, envelope ones included (event_id, event_type, occurred_at where read). */
   readonly readFields: readonly (readonly [string, FieldSpec])[];
@@ -83,7 +85,13 @@ function pascalCase(kebab: string): string {
   return kebab.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }
 
-export function defineEvent(spec: EventSpec): EventDefinition {
+/** The normalised event of a spec: the envelope, its typed fields, and its rest map if it has one. */
+export type EventOf<F extends Fields, R extends string> = Envelope &
+  DecodedFields<F> & { readonly [K in R]: Readonly<Record<string, string>> };
+
+export function defineEvent<F extends Fields, R extends string = never>(
+  spec: EventSpec<F, R>,
+): EventDefinition<EventOf<F, R>> {
   const version = spec.version ?? 1;
   const topic = `${spec.source}.${spec.name}.v${version}`;
   const readFields: [string, FieldSpec][] = [];
@@ -130,6 +138,10 @@ export function defineEvent(spec: EventSpec): EventDefinition {
     subject: `${topic}-value`,
     recordName: pascalCase(spec.name),
     namespace: `relay.${spec.source}.v${version}`,
+    description: spec.description,
+    cloudEventSource: `/webhooks/${spec.source}`,
+    key: spec.key,
+    cleanupPolicy: 'delete',
     bodySchema,
     eventSchema,
     validator: TypeCompiler.Compile(bodySchema),

@@ -5,20 +5,30 @@ export {
   definitionByTopic,
   definitionByType,
   definitions,
+  derivedDefinitions,
+  derivedEvents,
   events,
+  streams,
   eventTypeNames,
 } from './catalogue.ts';
-export { type Codec, parseInstant } from './codecs.ts';
+export { type Codec, nullable, parseInstant, timestampMillis } from './codecs.ts';
 export {
   contentHash,
   type Envelope,
   type EventDefinition,
+  type EventOf,
   type EventSpec,
   type NormalisedEvent,
   SOURCES,
   type Source,
   toSenderBody,
 } from './definition.ts';
+export {
+  type DerivedEventDefinition,
+  type DerivedEventSpec,
+  defineDerivedEvent,
+  derivedEnvelope,
+} from './derived/define-derived.ts';
 export {
   type BrokenFixture,
   brokenExamples,
@@ -29,3 +39,4 @@ export {
 export { CLOUD_EVENT_HEADERS, cloudEventHeaders, cloudEventType } from './headers.ts';
 export { type NormaliseInput, type NormaliseResult, normalise } from './normalise.ts';
 export { type FieldError, NORMALISE_PROBLEMS, type NormaliseProblemCode } from './problems.ts';
+export type { StreamDefinition, ValueOf } from './stream.ts';

@@ -1,9 +1,21 @@
 export { parseEnv } from './config/env.ts';
+export { CONSUMER_DEAD_LETTER_HEADERS, deadLetterTopicOf } from './consumer/dead-letter.ts';
+export {
+  type CloudEventAttributes,
+  type ConsumedEvent,
+  type ConsumerLogger,
+  EventConsumer,
+  type EventConsumerOptions,
+  type EventHandler,
+  type HandlerContext,
+  type RetryOptions,
+} from './consumer/event-consumer.ts';
 export { ERROR_CODES, type ErrorCode, RelayError } from './errors.ts';
+export { EventPublisher, type Publishable, type PublishableValue } from './producer/event-publisher.ts';
 export { type BatchingOptions, KafkajsRecordProducer } from './producer/kafkajs-producer.ts';
-export type { Delivery, OutgoingRecord, RecordProducer } from './producer/record-producer.ts';
+export type { Delivery, OutgoingRecord, RecordHeaders, RecordProducer } from './producer/record-producer.ts';
 export { type ProvisionConfig, provisionConfigFromEnv } from './provision/config.ts';
-export { DEAD_LETTER_TOPIC, desiredState, QUIZ_SCORES_TOPIC } from './provision/desired.ts';
+export { DEAD_LETTER_TOPIC, desiredState } from './provision/desired.ts';
 export { provision } from './provision/provision.ts';
 export {
   type CompatibilityLevel,

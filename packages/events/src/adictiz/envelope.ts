@@ -1,14 +1,23 @@
 import { eventTypeName, type NestedField, requiredId, requiredInstant } from '../codecs.ts';
-import { defineEvent, type EventDefinition, type EventSpec, type FieldSpec } from '../definition.ts';
+import {
+  type DecodedFields,
+  defineEvent,
+  type Envelope,
+  type EventDefinition,
+  type EventSpec,
+  type FieldSpec,
+} from '../definition.ts';
 
-export interface AdictizEventSpec {
+type DataFields = Readonly<Record<string, NestedField & { readonly when?: FieldSpec['when'] }>>;
+
+export interface AdictizEventSpec<D extends DataFields> {
   readonly eventType: string;
   /** Other names the documentation uses for this event type. */
   readonly aliases?: readonly string[];
   readonly name: string;
   readonly description: string;
   /** Fields of the envelope's `data` object. */
-  readonly data: Readonly<Record<string, NestedField & { readonly when?: FieldSpec['when'] }>>;
+  readonly data: D;
   readonly key: EventSpec['key'];
 }
 
@@ -16,8 +25,11 @@ export interface AdictizEventSpec {
  * An Adictiz Box event in its documented envelope:
  * `{ timestamp (unix seconds), request_id, event_type, data: {…} }`.
  */
-export function adictizEvent(spec: AdictizEventSpec): EventDefinition {
-  return defineEvent({
+export function adictizEvent<D extends DataFields>(
+  spec: AdictizEventSpec<D>,
+): EventDefinition<Envelope & DecodedFields<D>> {
+  // The fields are rebuilt from `data` under /data pointers, so their types are `data`'s.
+  const definition = defineEvent({
     source: 'adictiz',
     eventType: spec.eventType,
     name: spec.name,
@@ -40,4 +52,5 @@ export function adictizEvent(spec: AdictizEventSpec): EventDefinition {
     ),
     key: spec.key,
   });
+  return definition as unknown as EventDefinition<Envelope & DecodedFields<D>>;
 }

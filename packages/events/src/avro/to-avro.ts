@@ -1,6 +1,6 @@
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { AVRO_LOGICAL_TYPE, AVRO_RECORD_NAME } from '../codecs.ts';
-import type { EventDefinition } from '../definition.ts';
+import type { StreamDefinition } from '../stream.ts';
 
 export type AvroType =
   | string
@@ -89,7 +89,9 @@ function recordOf(name: string, schema: Schema, namespace?: string): AvroRecord 
   };
 }
 
-/** The Avro value schema of an event's topic, generated from its TypeBox definition. */
-export function avroSchemaOf(definition: EventDefinition): AvroRecord {
+/** The Avro value schema of a topic, generated from its TypeBox definition. */
+export function avroSchemaOf(
+  definition: Pick<StreamDefinition, 'recordName' | 'eventSchema' | 'namespace'>,
+): AvroRecord {
   return recordOf(definition.recordName, definition.eventSchema as Schema, definition.namespace);
 }

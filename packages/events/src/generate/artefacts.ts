@@ -1,10 +1,10 @@
 import { avroSchemaOf } from '../avro/to-avro.ts';
-import { definitions } from '../catalogue.ts';
-import type { EventDefinition } from '../definition.ts';
+import { streams } from '../catalogue.ts';
+import type { StreamDefinition } from '../stream.ts';
 import { asyncApiDocument } from './asyncapi.ts';
 import { cataloguePage } from './catalogue-page.ts';
 
-export function schemaFileOf(definition: EventDefinition): string {
+export function schemaFileOf(definition: StreamDefinition): string {
   return `schemas/${definition.subject}.avsc`;
 }
 
@@ -18,7 +18,7 @@ function json(value: unknown): string {
  */
 export function generateArtefacts(): Map<string, string> {
   return new Map([
-    ...definitions.map((definition) => [schemaFileOf(definition), json(avroSchemaOf(definition))] as const),
+    ...streams.map((definition) => [schemaFileOf(definition), json(avroSchemaOf(definition))] as const),
     ['docs/events.md', cataloguePage()],
     ['docs/asyncapi.json', json(asyncApiDocument())],
   ]);

@@ -1,21 +1,48 @@
 import { avroSchemaOf } from '../avro/to-avro.ts';
-import { definitions } from '../catalogue.ts';
-import type { EventDefinition } from '../definition.ts';
+import { definitions, derivedDefinitions } from '../catalogue.ts';
+import type { StreamDefinition } from '../stream.ts';
 import { CLOUD_EVENT_HEADERS, cloudEventHeaders } from '../headers.ts';
 import { exampleEvent } from './examples.ts';
 
 const AVRO_SCHEMA_FORMAT = 'application/vnd.apache.avro+json;version=1.9.0';
 
-function channelId(definition: EventDefinition): string {
+function channelId(definition: StreamDefinition): string {
   return definition.topic.replaceAll('.', '_');
 }
 
-function message(definition: EventDefinition) {
-  const example = exampleEvent(definition);
+interface MessageExample {
+  readonly title: string;
+  readonly summary: string;
+  readonly event: { readonly event_id: string; readonly occurred_at: number };
+}
+
+/** Each topic of the catalogue, with how to title it and the example it shows. */
+function channels(): [StreamDefinition, MessageExample][] {
+  return [
+    ...definitions.map((definition): [StreamDefinition, MessageExample] => [
+      definition,
+      {
+        title: `${definition.source} ${definition.eventType}`,
+        summary: "The sender's documented example",
+        event: exampleEvent(definition).event,
+      },
+    ]),
+    ...derivedDefinitions.map((definition): [StreamDefinition, MessageExample] => [
+      definition,
+      {
+        title: `${definition.service} ${definition.recordName}`,
+        summary: `As services/${definition.service} publishes it`,
+        event: definition.example as MessageExample['event'],
+      },
+    ]),
+  ];
+}
+
+function message(definition: StreamDefinition, example: MessageExample) {
   return {
     name: definition.recordName,
-    title: `${definition.source} ${definition.eventType}`,
-    summary: definition.spec.description,
+    title: example.title,
+    summary: definition.description,
     contentType: 'application/avro',
     headers: {
       type: 'object',
@@ -30,7 +57,7 @@ function message(definition: EventDefinition) {
     payload: { schemaFormat: AVRO_SCHEMA_FORMAT, schema: avroSchemaOf(definition) },
     bindings: {
       kafka: {
-        key: { type: 'string', description: definition.spec.key.description },
+        key: { type: 'string', description: definition.key.description },
         schemaIdLocation: 'payload',
         schemaIdPayloadEncoding: 'confluent',
         bindingVersion: '0.5.0',
@@ -38,8 +65,8 @@ function message(definition: EventDefinition) {
     },
     examples: [
       {
-        name: 'documented',
-        summary: "The sender's documented example",
+        name: 'example',
+        summary: example.summary,
         headers: cloudEventHeaders(definition, example.event),
         payload: example.event,
       },
@@ -49,6 +76,7 @@ function message(definition: EventDefinition) {
 
 /** docs/asyncapi.json: the topics as an AsyncAPI 3 document, for tools and other teams. */
 export function asyncApiDocument(): Record<string, unknown> {
+  const all = channels();
   return {
     asyncapi: '3.0.0',
     info: {
@@ -56,7 +84,8 @@ export function asyncApiDocument(): Record<string, unknown> {
       version: '1.0.0',
       description:
         'Webhooks from Adictiz Box and Komo, checked and published as Avro records (Confluent wire format, ' +
-        'subjects `<topic>-value`, TopicNameStrategy), one topic per event type. Generated from packages/events.',
+        'subjects `<topic>-value`, TopicNameStrategy), one topic per event type; and the events the sample services ' +
+        'derive from them. Generated from packages/events.',
     },
     defaultContentType: 'application/avro',
     servers: {
@@ -67,22 +96,22 @@ export function asyncApiDocument(): Record<string, unknown> {
       },
     },
     channels: Object.fromEntries(
-      definitions.map((definition) => [
+      all.map(([definition]) => [
         channelId(definition),
         {
           address: definition.topic,
-          description: definition.spec.description,
+          description: definition.description,
           messages: { [definition.recordName]: { $ref: `#/components/messages/${channelId(definition)}` } },
           bindings: { kafka: { topic: definition.topic, bindingVersion: '0.5.0' } },
         },
       ]),
     ),
     operations: Object.fromEntries(
-      definitions.map((definition) => [
+      all.map(([definition, example]) => [
         `consume_${channelId(definition)}`,
         {
           action: 'receive',
-          summary: `Consume ${definition.source} ${definition.eventType} events.`,
+          summary: `Consume ${example.title} events.`,
           channel: { $ref: `#/channels/${channelId(definition)}` },
           messages: [{ $ref: `#/channels/${channelId(definition)}/messages/${definition.recordName}` }],
         },
@@ -90,7 +119,7 @@ export function asyncApiDocument(): Record<string, unknown> {
     ),
     components: {
       messages: Object.fromEntries(
-        definitions.map((definition) => [channelId(definition), message(definition)]),
+        all.map(([definition, example]) => [channelId(definition), message(definition, example)]),
       ),
     },
   };

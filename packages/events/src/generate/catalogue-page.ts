@@ -1,6 +1,8 @@
 import { type AvroType, avroSchemaOf } from '../avro/to-avro.ts';
-import { acceptedNames, definitions } from '../catalogue.ts';
+import { acceptedNames, definitions, derivedDefinitions } from '../catalogue.ts';
 import type { EventDefinition } from '../definition.ts';
+import type { DerivedEventDefinition } from '../derived/define-derived.ts';
+import type { StreamDefinition } from '../stream.ts';
 import { CLOUD_EVENT_HEADERS } from '../headers.ts';
 import { exampleEvent } from './examples.ts';
 
@@ -24,26 +26,56 @@ function cell(text: string | undefined): string {
   return (text ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
-function section(definition: EventDefinition): string {
+/** The table of a topic's topic, subject and key, then its fields. */
+function description(definition: StreamDefinition, rows: readonly [string, string][]): string[] {
   const schema = avroSchemaOf(definition);
-  const example = exampleEvent(definition);
-  const accepted = acceptedNames(definition);
   return [
-    `## ${definition.source} · ${definition.eventType}`,
-    '',
-    definition.spec.description,
+    definition.description,
     '',
     '| | |',
     '|---|---|',
-    `| topic | \`${definition.topic}\` |`,
+    `| topic | \`${definition.topic}\`${definition.cleanupPolicy === 'compact' ? ' (compacted)' : ''} |`,
     `| subject | \`${definition.subject}\` (Avro record \`${definition.namespace}.${definition.recordName}\`) |`,
-    `| key | ${cell(definition.spec.key.description)} |`,
-    `| accepted as | ${accepted.length > 0 ? accepted.map((n) => `\`${n}\``).join(', ') : 'recognised by the shape of its body'} |`,
+    `| key | ${cell(definition.key.description)} |`,
+    ...rows.map(([name, value]) => `| ${name} | ${value} |`),
     '',
     '| field | type | description |',
     '|---|---|---|',
     ...schema.fields.map((field) => `| \`${field.name}\` | ${typeName(field.type)} | ${cell(field.doc)} |`),
     '',
+  ];
+}
+
+function derivedSection(definition: DerivedEventDefinition): string {
+  return [
+    `## ${definition.service} · ${definition.recordName}`,
+    '',
+    ...description(definition, [['published by', `\`services/${definition.service}\``]]),
+    '<details><summary>Example</summary>',
+    '',
+    `Key \`${definition.key.of(definition.example)}\`, value:`,
+    '',
+    '```json',
+    JSON.stringify(definition.example, null, 2),
+    '```',
+    '',
+    '</details>',
+    '',
+  ].join('\n');
+}
+
+function section(definition: EventDefinition): string {
+  const example = exampleEvent(definition);
+  const accepted = acceptedNames(definition);
+  return [
+    `## ${definition.source} · ${definition.eventType}`,
+    '',
+    ...description(definition, [
+      [
+        'accepted as',
+        accepted.length > 0 ? accepted.map((n) => `\`${n}\``).join(', ') : 'recognised by the shape of its body',
+      ],
+    ]),
     '<details><summary>Example: the documented webhook, and the record it becomes</summary>',
     '',
     '```json',
@@ -75,7 +107,7 @@ export function cataloguePage(): string {
     '| topic | event | key |',
     '|---|---|---|',
     ...definitions.map(
-      (d) => `| \`${d.topic}\` | ${d.source} ${d.eventType} | ${cell(d.spec.key.description)} |`,
+      (d) => `| \`${d.topic}\` | ${d.source} ${d.eventType} | ${cell(d.key.description)} |`,
     ),
     '',
     '### Headers (CloudEvents, Kafka binary mode)',
@@ -85,5 +117,16 @@ export function cataloguePage(): string {
     ...Object.entries(CLOUD_EVENT_HEADERS).map(([name, doc]) => `| \`${name}\` | ${cell(doc)} |`),
     '',
     ...definitions.map(section),
+    '# Derived events',
+    '',
+    'Published by the sample services from the webhook events, in the same format and with the same headers.',
+    '',
+    '| topic | event | key |',
+    '|---|---|---|',
+    ...derivedDefinitions.map(
+      (d) => `| \`${d.topic}\` | ${d.service} ${d.recordName} | ${cell(d.key.description)} |`,
+    ),
+    '',
+    ...derivedDefinitions.map(derivedSection),
   ].join('\n');
 }

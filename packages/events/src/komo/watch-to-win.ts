@@ -1,5 +1,5 @@
 import { eventTypeName, requiredId, requiredInstant, text } from '../codecs.ts';
-import { defineEvent, type EventDefinition } from '../definition.ts';
+import { defineEvent } from '../definition.ts';
 import { campaignUserKey } from '../keys.ts';
 
 const USER_ATTRIBUTES =
@@ -9,7 +9,7 @@ const USER_ATTRIBUTES =
  * Komo's Watch to Win card events: a flat body. The document's examples name them
  * InstantWinStarted / InstantWinFinished while `card_type` is WatchToWin; both names are accepted.
  */
-function watchToWin(phase: 'Started' | 'Finished', description: string): EventDefinition {
+function watchToWin(phase: 'Started' | 'Finished', description: string) {
   return defineEvent({
     source: 'komo',
     eventType: `WatchToWin${phase}`,

@@ -1,9 +1,13 @@
+/** Header values as Kafka carries them: text, bytes, or several values under one name. */
+export type RecordHeaders = Readonly<Record<string, string | Buffer | (string | Buffer)[]>>;
+
 /** A record to publish: the key and value already encoded. */
 export interface OutgoingRecord {
   readonly topic: string;
-  readonly key: string;
+  /** Null only when passing on a record that had no key (a dead letter). */
+  readonly key: string | Buffer | null;
   readonly value: Buffer;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: RecordHeaders;
 }
 
 /** Where the broker stored a record, once it acknowledged it. */

@@ -1,11 +1,9 @@
-import { type AvroRecord, avroSchemaOf, definitions } from '@relay/events';
+import { type AvroRecord, avroSchemaOf, streams } from '@relay/events';
 import type { CompatibilityLevel } from '../schema-registry/admin.ts';
 import type { ProvisionConfig } from './config.ts';
 
 /** Where the gateway keeps every body it rejected, as received (raw bytes + error headers). */
 export const DEAD_LETTER_TOPIC = 'relay.dead-letter.v1';
-/** The quiz scoring service's latest score per player: compacted. */
-export const QUIZ_SCORES_TOPIC = 'quiz.scores.v1';
 export const SUBJECT_COMPATIBILITY: CompatibilityLevel = 'BACKWARD_TRANSITIVE';
 
 export interface TopicSpec {
@@ -26,7 +24,7 @@ export interface DesiredState {
   readonly subjects: readonly SubjectSpec[];
 }
 
-/** What the cluster should hold: every event topic and subject, the dead-letter and compacted topics. */
+/** What the cluster should hold: every topic and subject of the catalogue, and the dead-letter topic. */
 export function desiredState(config: ProvisionConfig, brokerCount: number): DesiredState {
   const replicationFactor = config.replicationFactor ?? Math.min(3, brokerCount);
   const minInsync = String(config.minInsyncReplicas ?? Math.max(1, replicationFactor - 1));
@@ -38,16 +36,20 @@ export function desiredState(config: ProvisionConfig, brokerCount: number): Desi
   });
   return {
     topics: [
-      ...definitions.map((d) =>
-        topic(d.topic, { 'cleanup.policy': 'delete', 'retention.ms': String(config.retentionMs) }),
+      ...streams.map((d) =>
+        topic(
+          d.topic,
+          d.cleanupPolicy === 'compact'
+            ? { 'cleanup.policy': 'compact' }
+            : { 'cleanup.policy': 'delete', 'retention.ms': String(config.retentionMs) },
+        ),
       ),
       topic(DEAD_LETTER_TOPIC, {
         'cleanup.policy': 'delete',
         'retention.ms': String(config.deadLetterRetentionMs),
       }),
-      topic(QUIZ_SCORES_TOPIC, { 'cleanup.policy': 'compact' }),
     ],
-    subjects: definitions.map((d) => ({
+    subjects: streams.map((d) => ({
       subject: `${config.prefix}${d.subject}`,
       schema: avroSchemaOf(d),
       compatibility: SUBJECT_COMPATIBILITY,

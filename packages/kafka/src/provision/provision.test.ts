@@ -1,11 +1,11 @@
-import { definitions } from '@relay/events';
+import { derivedEvents, streams } from '@relay/events';
 import { uniqueName } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from '../kafkajs-enums.ts';
 import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import type { ProvisionConfig } from './config.ts';
-import { DEAD_LETTER_TOPIC, QUIZ_SCORES_TOPIC } from './desired.ts';
+import { DEAD_LETTER_TOPIC } from './desired.ts';
 import { provision } from './provision.ts';
 
 function configFor(cluster: { brokers: readonly string[]; schemaRegistryUrl: string }): ProvisionConfig {
@@ -73,11 +73,9 @@ describe('provisioning against real Kafka and registry', () => {
 
     const created = first.plan.actions.filter((a) => a.kind === 'create-topic').map((a) => a.topic.name);
     expect(created.sort()).toEqual(
-      [...definitions.map((d) => d.topic), DEAD_LETTER_TOPIC, QUIZ_SCORES_TOPIC]
-        .map((t) => config.prefix + t)
-        .sort(),
+      [...streams.map((d) => d.topic), DEAD_LETTER_TOPIC].map((t) => config.prefix + t).sort(),
     );
-    expect(first.plan.actions.filter((a) => a.kind === 'register-schema')).toHaveLength(definitions.length);
+    expect(first.plan.actions.filter((a) => a.kind === 'register-schema')).toHaveLength(streams.length);
     expect(second.plan).toEqual({ actions: [], warnings: [], errors: [] });
 
     const instantWin = `${config.prefix}adictiz.instant-win.v1`;
@@ -88,9 +86,9 @@ describe('provisioning against real Kafka and registry', () => {
     expect(await topicConfig(admin, `${config.prefix}${DEAD_LETTER_TOPIC}`, 'retention.ms')).toBe(
       '172800000',
     );
-    expect(await topicConfig(admin, `${config.prefix}${QUIZ_SCORES_TOPIC}`, 'cleanup.policy')).toBe(
-      'compact',
-    );
+    expect(
+      await topicConfig(admin, `${config.prefix}${derivedEvents.quizScore.topic}`, 'cleanup.policy'),
+    ).toBe('compact');
     expect(await registry.compatibility(`${config.prefix}adictiz.instant-win.v1-value`)).toBe(
       'BACKWARD_TRANSITIVE',
     );
@@ -148,7 +146,7 @@ describe('provisioning against real Kafka and registry', () => {
     const { plan } = await provision({ ...config, partitions: 3 }, admin, registry);
 
     expect(plan.actions).toEqual([]);
-    expect(plan.warnings).toHaveLength(definitions.length + 2);
+    expect(plan.warnings).toHaveLength(streams.length + 1);
     expect(plan.warnings[0]).toMatch(/2 partitions, configured 3; not changed/);
   });
 });

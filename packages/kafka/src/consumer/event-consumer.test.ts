@@ -1,0 +1,238 @@
+import { events, exampleOf, normalise, type ValueOf } from '@relay/events';
+import { test as base, describe, expect } from '@relay/testkit/vitest';
+import { Registry } from 'prom-client';
+import { EventPublisher } from '../producer/event-publisher.ts';
+import { KafkajsRecordProducer } from '../producer/kafkajs-producer.ts';
+import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
+import { createRegistryClient } from '../schema-registry/client.ts';
+import { EventSerde } from '../serde/event-serde.ts';
+import { committedOffset, eventually, isolate, readAll, recordCount } from '../test-support.ts';
+import { CONSUMER_DEAD_LETTER_HEADERS } from './dead-letter.ts';
+import { type ConsumedEvent, EventConsumer, type EventConsumerOptions } from './event-consumer.ts';
+
+type InstantWin = ValueOf<typeof events.instantWin>;
+
+const RECEIVED_AT = Date.parse('2026-11-25T10:00:00Z');
+
+function instantWin(id: string): InstantWin {
+  const result = normalise({
+    source: 'adictiz',
+    body: exampleOf(events.instantWin).body,
+    receivedAt: RECEIVED_AT,
+  });
+  if (!result.ok) throw new Error(result.detail);
+  return { ...(result.event as InstantWin), event_id: id };
+}
+
+interface Stream {
+  readonly definition: typeof events.instantWin;
+  readonly serde: EventSerde;
+  publish(value: InstantWin, traceparent?: string): Promise<void>;
+  /** Bytes that are not an Avro record, straight onto the topic. */
+  publishRaw(value: Buffer): Promise<void>;
+  consumer(groupId: string, options?: Partial<EventConsumerOptions>): EventConsumer;
+}
+
+const test = base.extend<{ stream: Stream }>({
+  stream: async ({ kafka, topics, cluster, task }, use) => {
+    const definition = await isolate(events.instantWin, topics, cluster.schemaRegistryUrl);
+    const serde = await EventSerde.resolve(
+      createRegistryClient(cluster.schemaRegistryUrl),
+      new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
+      [definition],
+    );
+    const producer = new KafkajsRecordProducer(kafka, { lingerMs: 0 });
+    await producer.connect();
+    const publisher = new EventPublisher(producer, serde);
+    const consumers: EventConsumer[] = [];
+    await use({
+      definition,
+      serde,
+      publish: async (value, traceparent) => {
+        await publisher.publish(definition, value, traceparent === undefined ? {} : { traceparent });
+      },
+      publishRaw: async (value) => {
+        await producer.send({ topic: definition.topic, key: 'raw', value, headers: { origin: 'test' } });
+      },
+      consumer: (groupId, options = {}) => {
+        const consumer = new EventConsumer({
+          kafka,
+          serde,
+          groupId: `${groupId}-${task.id}`,
+          retry: { retries: 2, minDelayMs: 10, maxDelayMs: 20 },
+          metrics: new Registry(),
+          ...options,
+        });
+        consumers.push(consumer);
+        return consumer;
+      },
+    });
+    await Promise.all(consumers.map((c) => c.stop().catch(() => {})));
+    await producer.disconnect();
+  },
+});
+
+describe('EventConsumer', () => {
+  test('hands each record over decoded and typed, with its key, headers, CloudEvents attributes and offset', async ({
+    stream,
+  }) => {
+    const seen: ConsumedEvent<InstantWin>[] = [];
+    const consumer = stream.consumer('typed').on(stream.definition, async (event) => {
+      seen.push(event);
+    });
+    await stream.publish(instantWin('IW-1'), '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    await stream.publish(instantWin('IW-2'));
+    await consumer.start();
+
+    await eventually(() => seen.length === 2);
+    const [first, second] = seen;
+    expect(first?.value).toEqual(instantWin('IW-1'));
+    expect(first?.value.prize_type).toBe(instantWin('IW-1').prize_type);
+    expect(first?.key).toBe(events.instantWin.key.of(instantWin('IW-1')));
+    expect(first?.offset).toBe('0');
+    expect(second?.offset).toBe('1');
+    expect(first?.cloudEvent).toEqual({
+      id: 'IW-1',
+      source: '/webhooks/adictiz',
+      type: 'relay.adictiz.v1.InstantWin',
+      time: new Date(instantWin('IW-1').occurred_at).toISOString(),
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
+    expect(first?.headers['content-type']).toBe('application/avro');
+  });
+
+  test('a handler that fails, then succeeds, handles its record once, and its offset is committed', async ({
+    stream,
+    kafka,
+  }) => {
+    const attempts: number[] = [];
+    const consumer = stream.consumer('flaky').on(stream.definition, async (_, { attempt }) => {
+      attempts.push(attempt);
+      if (attempt < 3) throw new Error('transient');
+    });
+    await stream.publish(instantWin('IW-flaky'));
+    await consumer.start();
+
+    await eventually(() => attempts.length === 3);
+    await consumer.stop();
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('1');
+  });
+
+  test('a record that cannot be decoded and one whose handler always throws go to the dead letters, and the next records are handled', async ({
+    stream,
+    kafka,
+  }) => {
+    const metrics = new Registry();
+    const handled: string[] = [];
+    const consumer = stream.consumer('poison', { metrics }).on(stream.definition, async ({ value }) => {
+      if (value.event_id === 'IW-poison') throw new Error('this prize cannot be handled');
+      handled.push(value.event_id);
+    });
+    const garbage = Buffer.from('{"not":"avro"}');
+    await stream.publishRaw(garbage);
+    await stream.publish(instantWin('IW-poison'));
+    await stream.publish(instantWin('IW-good'));
+    await consumer.start();
+
+    await eventually(() => handled.length === 1);
+    const letters = await readAll(kafka, consumer.deadLetterTopic, 2);
+    await eventually(
+      async () => (await committedOffset(kafka, consumer.groupId, stream.definition.topic)) === '3',
+    );
+    await consumer.stop();
+
+    expect(handled).toEqual(['IW-good']);
+    const [undecodable, failing] = letters;
+    expect(undecodable?.value).toEqual(garbage);
+    expect(undecodable?.key?.toString()).toBe('raw');
+    expect(undecodable?.headers).toMatchObject({
+      origin: 'test',
+      [CONSUMER_DEAD_LETTER_HEADERS.code]: 'NOT_AN_EVENT_RECORD',
+      [CONSUMER_DEAD_LETTER_HEADERS.group]: consumer.groupId,
+      [CONSUMER_DEAD_LETTER_HEADERS.topic]: stream.definition.topic,
+      [CONSUMER_DEAD_LETTER_HEADERS.partition]: '0',
+      [CONSUMER_DEAD_LETTER_HEADERS.offset]: '0',
+      [CONSUMER_DEAD_LETTER_HEADERS.attempts]: '1',
+    });
+    expect(failing?.value).toEqual(await stream.serde.encode(stream.definition, instantWin('IW-poison')));
+    expect(failing?.headers).toMatchObject({
+      ce_id: 'IW-poison',
+      [CONSUMER_DEAD_LETTER_HEADERS.code]: 'HANDLER_FAILED',
+      [CONSUMER_DEAD_LETTER_HEADERS.detail]: 'this prize cannot be handled',
+      [CONSUMER_DEAD_LETTER_HEADERS.offset]: '1',
+      [CONSUMER_DEAD_LETTER_HEADERS.attempts]: '3',
+    });
+    const counts = Object.fromEntries(
+      (await metrics.getMetricsAsJSON()).map((m) => [m.name, m.values.reduce((sum, v) => sum + v.value, 0)]),
+    );
+    expect(counts).toMatchObject({
+      relay_consumer_records_processed_total: 1,
+      relay_consumer_records_dead_lettered_total: 2,
+      relay_consumer_handler_failures_total: 4,
+    });
+  });
+
+  test('an error marked not retriable goes to the dead letters without retrying', async ({
+    stream,
+    kafka,
+  }) => {
+    let attempts = 0;
+    const consumer = stream.consumer('permanent').on(stream.definition, async () => {
+      attempts++;
+      throw Object.assign(new Error('unknown prize type'), { retriable: false });
+    });
+    await stream.publish(instantWin('IW-permanent'));
+    await consumer.start();
+
+    const [letter] = await readAll(kafka, consumer.deadLetterTopic, 1);
+    await consumer.stop();
+    expect(attempts).toBe(1);
+    expect(letter?.headers[CONSUMER_DEAD_LETTER_HEADERS.attempts]).toBe('1');
+  });
+
+  test('stopping during processing commits the records handled, and none after them', async ({
+    stream,
+    kafka,
+  }) => {
+    const handled: string[] = [];
+    let reachedThird!: () => void;
+    const third = new Promise<void>((resolve) => {
+      reachedThird = resolve;
+    });
+    const consumer = stream.consumer('stopping').on(stream.definition, async ({ value }, { signal }) => {
+      if (value.event_id === 'IW-2') {
+        reachedThird();
+        // A slow handler: it gives up when the consumer stops, so its record must be redelivered.
+        await new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('stopped'))),
+        );
+      }
+      handled.push(value.event_id);
+    });
+    for (let i = 0; i < 10; i++) await stream.publish(instantWin(`IW-${i}`));
+    await consumer.start();
+
+    await third;
+    await consumer.stop();
+
+    expect(handled).toEqual(['IW-0', 'IW-1']);
+    expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('2');
+    expect(await recordCount(kafka, consumer.deadLetterTopic)).toBe(0);
+  });
+
+  test('starting on a topic that does not exist fails, naming it', async ({ kafka, cluster }) => {
+    const missing = { ...events.instantWin, topic: 'adictiz.no-such-topic.v1' };
+    const consumer = new EventConsumer({
+      kafka,
+      schemaRegistryUrl: cluster.schemaRegistryUrl,
+      groupId: 'missing-topic',
+      metrics: new Registry(),
+    }).on(missing, async () => {});
+
+    await expect(consumer.start()).rejects.toMatchObject({
+      code: 'TOPIC_NOT_FOUND',
+      message: expect.stringContaining('adictiz.no-such-topic.v1'),
+    });
+  });
+});

@@ -1,0 +1,420 @@
+import type { StreamDefinition } from '@relay/events';
+import type { Batch, Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import pRetry from 'p-retry';
+import { register as defaultRegistry, type Registry } from 'prom-client';
+import { RelayError } from '../errors.ts';
+import { KafkajsRecordProducer } from '../producer/kafkajs-producer.ts';
+import type { RecordProducer } from '../producer/record-producer.ts';
+import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
+import { createRegistryClient } from '../schema-registry/client.ts';
+import { EventSerde } from '../serde/event-serde.ts';
+import { type ConsumerMetrics, consumerMetrics } from './consumer-metrics.ts';
+import { deadLetterHeaders, deadLetterTopicOf } from './dead-letter.ts';
+
+/** The CloudEvents attributes of a record's headers (Kafka binary mode), where present. */
+export interface CloudEventAttributes {
+  readonly id?: string;
+  readonly source?: string;
+  readonly type?: string;
+  readonly time?: string;
+  readonly traceparent?: string;
+}
+
+/** One decoded record, as a handler receives it. */
+export interface ConsumedEvent<T> {
+  readonly value: T;
+  readonly key: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly cloudEvent: CloudEventAttributes;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** The record's timestamp, epoch milliseconds. */
+  readonly timestamp: number;
+}
+
+export interface HandlerContext {
+  /** 1 for the first try. */
+  readonly attempt: number;
+  /** Aborted when the consumer stops: a long handler should give up, its record is redelivered. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Handles one record. Resolving means done (the offset may be committed); throwing means try
+ * again, unless the error says `retriable: false`, which sends the record to the dead letters at once.
+ */
+export type EventHandler<T> = (event: ConsumedEvent<T>, context: HandlerContext) => Promise<void>;
+
+/** pino's shape, so a pino logger fits; anything with these methods does. */
+export interface ConsumerLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface RetryOptions {
+  /** Tries after the first one before the record goes to the dead letters. */
+  readonly retries?: number;
+  readonly minDelayMs?: number;
+  readonly maxDelayMs?: number;
+}
+
+export interface EventConsumerOptions {
+  readonly kafka: Kafka;
+  /** Where the schemas are; or a serde already resolved for every subscribed definition. */
+  readonly schemaRegistryUrl?: string;
+  readonly serde?: EventSerde;
+  readonly groupId: string;
+  /** Default `<groupId>.dead-letter.v1`, created at start if missing. */
+  readonly deadLetterTopic?: string;
+  /** Where dead letters are published; default an idempotent producer of its own. */
+  readonly producer?: RecordProducer;
+  readonly retry?: RetryOptions;
+  /** Where a new group starts: the earliest records (default) or only new ones. */
+  readonly fromBeginning?: boolean;
+  readonly partitionsConsumedConcurrently?: number;
+  readonly sessionTimeoutMs?: number;
+  /** How long a fetch waits for records: also how long `stop` may wait for the fetch in flight. */
+  readonly maxWaitTimeMs?: number;
+  readonly metrics?: Registry;
+  readonly logger?: ConsumerLogger;
+}
+
+interface Route {
+  readonly definition: StreamDefinition<unknown>;
+  readonly handler: EventHandler<unknown>;
+}
+
+const silent: ConsumerLogger = { info() {}, warn() {}, error() {} };
+
+function text(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+function headersAsText(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const decoded = text(value);
+    if (decoded !== undefined) result[name] = decoded;
+  }
+  return result;
+}
+
+function cloudEventOf(headers: Readonly<Record<string, string>>): CloudEventAttributes {
+  const attributes: Record<string, string> = {};
+  for (const [attribute, header] of [
+    ['id', 'ce_id'],
+    ['source', 'ce_source'],
+    ['type', 'ce_type'],
+    ['time', 'ce_time'],
+    ['traceparent', 'traceparent'],
+  ] as const) {
+    const value = headers[header];
+    if (value !== undefined) attributes[attribute] = value;
+  }
+  return attributes;
+}
+
+function describe(error: unknown): { code: string; detail: string; retriable: boolean } {
+  if (error instanceof RelayError)
+    return { code: error.code, detail: error.message, retriable: error.retriable };
+  const retriable = (error as { retriable?: unknown } | null)?.retriable !== false;
+  return {
+    code: 'HANDLER_FAILED',
+    detail: error instanceof Error ? error.message : String(error),
+    retriable,
+  };
+}
+
+const OUTAGES: ReadonlySet<string> = new Set(['SCHEMA_REGISTRY_UNAVAILABLE', 'KAFKA_UNAVAILABLE']);
+
+function isOutage(error: unknown): boolean {
+  if (error instanceof RelayError) return OUTAGES.has(error.code);
+  // kafkajs's own errors: a heartbeat that learnt of a rebalance, a broker that went away.
+  return error instanceof Error && error.name.startsWith('KafkaJS');
+}
+
+/**
+ * A typed, at-least-once Kafka consumer: subscribe by event definition, get decoded values.
+ * An offset is committed only once its record's handler succeeded or the record was written
+ * to the dead-letter topic; a handler error is retried with backoff, then dead-lettered.
+ */
+export class EventConsumer {
+  readonly #options: EventConsumerOptions;
+  readonly #routes = new Map<string, Route>();
+  readonly #metrics: ConsumerMetrics;
+  readonly #logger: ConsumerLogger;
+  readonly #deadLetterTopic: string;
+  readonly #ownsProducer: boolean;
+  readonly #producer: RecordProducer;
+  readonly #stopping = new AbortController();
+  #serde: EventSerde | undefined;
+  #consumer: Consumer | undefined;
+  #crashed: Error | undefined;
+  #running = false;
+
+  constructor(options: EventConsumerOptions) {
+    this.#options = options;
+    this.#metrics = consumerMetrics(options.metrics ?? defaultRegistry);
+    this.#logger = options.logger ?? silent;
+    this.#deadLetterTopic = options.deadLetterTopic ?? deadLetterTopicOf(options.groupId);
+    this.#ownsProducer = options.producer === undefined;
+    this.#producer = options.producer ?? new KafkajsRecordProducer(options.kafka, { lingerMs: 0 });
+  }
+
+  get groupId(): string {
+    return this.#options.groupId;
+  }
+
+  get deadLetterTopic(): string {
+    return this.#deadLetterTopic;
+  }
+
+  /** True from a successful start until stop, or until kafkajs gives up after its own retries. */
+  get running(): boolean {
+    return this.#running && this.#crashed === undefined;
+  }
+
+  /** What stopped the consumer when it was not asked to, if anything. */
+  get crashed(): Error | undefined {
+    return this.#crashed;
+  }
+
+  /** Handles the records of the definition's topic; call before `start`. */
+  on<T>(definition: StreamDefinition<T>, handler: EventHandler<T>): this {
+    if (this.#consumer !== undefined) throw new Error('subscribe before start()');
+    this.#routes.set(definition.topic, { definition, handler: handler as EventHandler<unknown> });
+    return this;
+  }
+
+  /**
+   * Checks that every topic exists and every schema resolves (clear errors naming them), creates
+   * the dead-letter topic if missing, then consumes until `stop`.
+   */
+  async start(): Promise<void> {
+    if (this.#routes.size === 0) throw new Error('nothing to consume: call on(definition, handler) first');
+    this.#serde = await this.#resolveSerde();
+    await this.#checkTopics();
+    await this.#producer.connect();
+    const consumer = this.#options.kafka.consumer({
+      groupId: this.#options.groupId,
+      sessionTimeout: this.#options.sessionTimeoutMs ?? 30_000,
+      maxWaitTimeInMs: this.#options.maxWaitTimeMs ?? 1_000,
+      retry: { retries: 10 },
+    });
+    this.#consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      this.#crashed = payload.error;
+      this.#logger.error(
+        { err: payload.error, group: this.#options.groupId },
+        'consumer stopped after a failure',
+      );
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [...this.#routes.keys()],
+      fromBeginning: this.#options.fromBeginning ?? true,
+    });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
+    this.#running = true;
+    this.#logger.info(
+      {
+        group: this.#options.groupId,
+        topics: [...this.#routes.keys()],
+        deadLetterTopic: this.#deadLetterTopic,
+      },
+      'consuming',
+    );
+  }
+
+  /**
+   * Stops fetching, lets the record being handled finish (its handler's signal is aborted),
+   * commits what was handled and nothing after it, then disconnects.
+   */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    this.#running = false;
+    await this.#consumer?.disconnect();
+    if (this.#ownsProducer) await this.#producer.disconnect();
+    else await this.#producer.flush();
+  }
+
+  async #resolveSerde(): Promise<EventSerde> {
+    const definitions = [...this.#routes.values()].map((route) => route.definition);
+    const { serde, schemaRegistryUrl } = this.#options;
+    if (serde !== undefined) {
+      for (const definition of definitions) serde.schemaIdOf(definition);
+      return serde;
+    }
+    if (schemaRegistryUrl === undefined) throw new Error('EventConsumer needs schemaRegistryUrl or serde');
+    return EventSerde.resolve(
+      createRegistryClient(schemaRegistryUrl),
+      new SchemaRegistryAdmin(schemaRegistryUrl),
+      definitions,
+    );
+  }
+
+  async #checkTopics(): Promise<void> {
+    const admin = this.#options.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = [...this.#routes.keys()].filter((topic) => !existing.has(topic));
+      if (missing.length > 0)
+        throw new RelayError('TOPIC_NOT_FOUND', `${missing.join(', ')} (run \`npm run provision\`)`);
+      if (!existing.has(this.#deadLetterTopic)) {
+        await admin.createTopics({ topics: [{ topic: this.#deadLetterTopic }], waitForLeaders: true });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async #eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: {
+    batch: Batch;
+    resolveOffset: (offset: string) => void;
+    heartbeat: () => Promise<void>;
+    isRunning: () => boolean;
+    isStale: () => boolean;
+  }): Promise<void> {
+    const route = this.#routes.get(batch.topic);
+    if (route === undefined) return;
+    let last: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
+      if (!(await this.#handle(route, batch, message, heartbeat))) break;
+      resolveOffset(message.offset);
+      last = message.offset;
+    }
+    if (last !== undefined) {
+      this.#metrics.lag.set(
+        { group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
+      );
+    }
+  }
+
+  /**
+   * True once the record is handled or dead-lettered; false when it was abandoned because the
+   * consumer is stopping. Throws to have it redelivered: the registry is down, or a rebalance.
+   */
+  async #handle(
+    route: Route,
+    batch: Batch,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    const labels = { group: this.#options.groupId, topic: batch.topic };
+    const started = performance.now();
+    let attempts = 0;
+    try {
+      await pRetry(
+        async (attempt) => {
+          attempts = attempt;
+          const event = await this.#decode(route, batch, message);
+          await route.handler(event, { attempt, signal: this.#stopping.signal });
+        },
+        {
+          retries: this.#options.retry?.retries ?? 4,
+          minTimeout: this.#options.retry?.minDelayMs ?? 200,
+          maxTimeout: this.#options.retry?.maxDelayMs ?? 10_000,
+          randomize: true,
+          signal: this.#stopping.signal,
+          shouldRetry: ({ error }) => describe(error).retriable && !this.#stopping.signal.aborted,
+          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+            this.#metrics.failed.inc(labels);
+            this.#logger.warn(
+              {
+                err: error,
+                ...labels,
+                partition: batch.partition,
+                offset: message.offset,
+                attemptNumber,
+                retriesLeft,
+              },
+              'handler failed',
+            );
+            // Retries can take longer than the session: stay in the group meanwhile.
+            await heartbeat();
+          },
+        },
+      );
+      this.#metrics.processed.inc(labels);
+      return true;
+    } catch (error) {
+      if (this.#stopping.signal.aborted) return false;
+      // An outage or a rebalance is not the record's fault: it stays where it is, to be tried again.
+      if (isOutage(error)) throw error;
+      await this.#deadLetter(batch, message, describe(error), attempts);
+      return true;
+    } finally {
+      this.#metrics.handlerSeconds.observe(labels, (performance.now() - started) / 1000);
+    }
+  }
+
+  async #decode(route: Route, batch: Batch, message: KafkaMessage): Promise<ConsumedEvent<unknown>> {
+    if (message.value === null)
+      throw new RelayError('NOT_AN_EVENT_RECORD', 'a record without a value (tombstone)');
+    const serde = this.#serde;
+    if (serde === undefined) throw new Error('not started');
+    const value = await serde.decode(route.definition, message.value);
+    const headers = headersAsText(message.headers);
+    return {
+      value,
+      key: message.key === null ? null : message.key.toString(),
+      headers,
+      cloudEvent: cloudEventOf(headers),
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      timestamp: Number(message.timestamp),
+    };
+  }
+
+  async #deadLetter(
+    batch: Batch,
+    message: KafkaMessage,
+    failure: { code: string; detail: string },
+    attempts: number,
+  ): Promise<void> {
+    await this.#producer.send({
+      topic: this.#deadLetterTopic,
+      key: message.key,
+      value: message.value ?? Buffer.alloc(0),
+      headers: deadLetterHeaders(message.headers, {
+        ...failure,
+        group: this.#options.groupId,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        attempts,
+        failedAt: new Date(),
+      }),
+    });
+    this.#metrics.deadLettered.inc({ group: this.#options.groupId, topic: batch.topic, code: failure.code });
+    this.#logger.warn(
+      {
+        ...failure,
+        group: this.#options.groupId,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+      },
+      'record dead-lettered',
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import { avroSchemaOf, type StreamDefinition } from '@relay/events';
+import type { TestTopics } from '@relay/testkit';
+import type { Consumer, Kafka } from 'kafkajs';
+import { SchemaRegistryAdmin } from './schema-registry/admin.ts';
+
+/**
+ * The definition on a topic of this test's own, its schema registered under its real subject
+ * (idempotent): tests share the cluster without seeing each other's records.
+ */
+export async function isolate<D extends StreamDefinition<unknown>>(
+  definition: D,
+  topics: TestTopics,
+  schemaRegistryUrl: string,
+  partitions = 1,
+): Promise<D> {
+  const admin = new SchemaRegistryAdmin(schemaRegistryUrl);
+  await admin.setCompatibility(definition.subject, 'BACKWARD_TRANSITIVE');
+  await admin.register(definition.subject, avroSchemaOf(definition));
+  const topic = await topics.create(definition.topic.replaceAll('.', '-'), { partitions });
+  return { ...definition, topic };
+}
+
+/** Polls until `check` holds, failing with its last answer after `timeoutMs`. */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > giveUpAt) throw new Error(`${what} still false after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The group's committed offset on partition 0 of the topic, or undefined when none. */
+export async function committedOffset(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<string | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const offset = entry?.partitions.find((p) => p.partition === 0)?.offset;
+    return offset === undefined || offset === '-1' ? undefined : offset;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every record of a topic, read from the beginning by a throwaway group. */
+export async function readAll(kafka: Kafka, topic: string, count: number, timeoutMs = 20_000) {
+  const consumer: Consumer = kafka.consumer({
+    groupId: `${topic}-reader-${Date.now()}`,
+    maxWaitTimeInMs: 100,
+  });
+  const seen: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push({
+          key: message.key,
+          value: message.value,
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+          ),
+        });
+      },
+    });
+    await eventually(() => seen.length >= count, timeoutMs, `${count} records on ${topic}`);
+    return seen;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** How many records a topic's partitions hold (from the offsets, so without reading them). */
+export async function recordCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
