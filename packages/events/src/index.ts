@@ -8,8 +8,8 @@ export {
   derivedDefinitions,
   derivedEvents,
   events,
-  streams,
   eventTypeNames,
+  streams,
 } from './catalogue.ts';
 export { type Codec, nullable, parseInstant, timestampMillis } from './codecs.ts';
 export {

@@ -1,4 +1,11 @@
-import { type Static, type TInteger, type TObject, type TSchema, type TString, Type } from '@sinclair/typebox';
+import {
+  type Static,
+  type TInteger,
+  type TObject,
+  type TSchema,
+  type TString,
+  Type,
+} from '@sinclair/typebox';
 import { timestampMillis } from '../codecs.ts';
 import type { StreamDefinition } from '../stream.ts';
 

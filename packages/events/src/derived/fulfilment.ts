@@ -14,13 +14,16 @@ const prize = {
   prize_id: nullable(Type.String(), 'Reward id.'),
   prize_type: nullable(Type.String(), 'Reward type as sent: code, ifg or normal.'),
   prize_name: nullable(Type.String(), 'Reward name.'),
-  won_at: nullable(timestampMillis('When the prize was won (InstantWin gain_date).'), 'When the prize was won.'),
+  won_at: nullable(
+    timestampMillis('When the prize was won (InstantWin gain_date).'),
+    'When the prize was won.',
+  ),
   attempts: Type.Integer({ description: 'Fulfilment attempts made, the last one included.' }),
 };
 
 /** The InstantWin record's key, so one winner's outcomes stay in order with their wins. */
 const key = {
-  description: '`<user_id>`; `<event_id>` when the prize names no user (the InstantWin record\'s key).',
+  description: "`<user_id>`; `<event_id>` when the prize names no user (the InstantWin record's key).",
   of: (value: { readonly user_id: string | null; readonly event_id: string }) =>
     value.user_id !== null && value.user_id !== '' ? value.user_id : value.event_id,
 };
@@ -36,10 +39,14 @@ export const prizeFulfilled = defineDerivedEvent({
       ...envelope,
       ...prize,
       method: Type.String({
-        description: '`code`: the code from the prize data was delivered; `endpoint`: the fulfilment endpoint accepted it.',
+        description:
+          '`code`: the code from the prize data was delivered; `endpoint`: the fulfilment endpoint accepted it.',
       }),
       code: nullable(Type.String(), 'The code delivered, for `code` prizes.'),
-      reference: nullable(Type.String(), "The fulfilment endpoint's reference for the delivery, when it gives one."),
+      reference: nullable(
+        Type.String(),
+        "The fulfilment endpoint's reference for the delivery, when it gives one.",
+      ),
     },
     { description: 'A prize delivered.' },
   ),

@@ -19,9 +19,13 @@ export const quizScore = defineDerivedEvent({
       user_id: Type.String({ description: 'The player.' }),
       total_points: Type.Integer({ description: 'Points won, over the questions counted.' }),
       correct_answers: Type.Integer({ description: 'Questions answered correctly.' }),
-      questions_answered: Type.Integer({ description: 'Distinct questions answered: a question counts once.' }),
+      questions_answered: Type.Integer({
+        description: 'Distinct questions answered: a question counts once.',
+      }),
       first_answer_at: timestampMillis('When the player answered a question first.'),
-      last_answer_at: timestampMillis('When the player answered the latest counted question: ties rank by it.'),
+      last_answer_at: timestampMillis(
+        'When the player answered the latest counted question: ties rank by it.',
+      ),
     },
     { description: "A player's score in a quiz." },
   ),

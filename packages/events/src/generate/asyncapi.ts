@@ -1,7 +1,7 @@
 import { avroSchemaOf } from '../avro/to-avro.ts';
 import { definitions, derivedDefinitions } from '../catalogue.ts';
-import type { StreamDefinition } from '../stream.ts';
 import { CLOUD_EVENT_HEADERS, cloudEventHeaders } from '../headers.ts';
+import type { StreamDefinition } from '../stream.ts';
 import { exampleEvent } from './examples.ts';
 
 const AVRO_SCHEMA_FORMAT = 'application/vnd.apache.avro+json;version=1.9.0';

@@ -2,8 +2,8 @@ import { type AvroType, avroSchemaOf } from '../avro/to-avro.ts';
 import { acceptedNames, definitions, derivedDefinitions } from '../catalogue.ts';
 import type { EventDefinition } from '../definition.ts';
 import type { DerivedEventDefinition } from '../derived/define-derived.ts';
-import type { StreamDefinition } from '../stream.ts';
 import { CLOUD_EVENT_HEADERS } from '../headers.ts';
+import type { StreamDefinition } from '../stream.ts';
 import { exampleEvent } from './examples.ts';
 
 function typeName(type: AvroType): string {
@@ -73,7 +73,9 @@ function section(definition: EventDefinition): string {
     ...description(definition, [
       [
         'accepted as',
-        accepted.length > 0 ? accepted.map((n) => `\`${n}\``).join(', ') : 'recognised by the shape of its body',
+        accepted.length > 0
+          ? accepted.map((n) => `\`${n}\``).join(', ')
+          : 'recognised by the shape of its body',
       ],
     ]),
     '<details><summary>Example: the documented webhook, and the record it becomes</summary>',
@@ -106,9 +108,7 @@ export function cataloguePage(): string {
     '',
     '| topic | event | key |',
     '|---|---|---|',
-    ...definitions.map(
-      (d) => `| \`${d.topic}\` | ${d.source} ${d.eventType} | ${cell(d.key.description)} |`,
-    ),
+    ...definitions.map((d) => `| \`${d.topic}\` | ${d.source} ${d.eventType} | ${cell(d.key.description)} |`),
     '',
     '### Headers (CloudEvents, Kafka binary mode)',
     '',
