@@ -50,8 +50,11 @@ export async function committedOffset(
   }
 }
 
-/** Every record of a topic, read from the beginning by a throwaway group. */
-export async function readAll(kafka: Kafka, topic: string, count: number, timeoutMs = 20_000) {
+/**
+ * The committed records of a topic, read from the beginning by a throwaway group: at least
+ * `count`, and any more that arrive within `settleMs` after them.
+ */
+export async function readAll(kafka: Kafka, topic: string, count: number, timeoutMs = 20_000, settleMs = 0) {
   const consumer: Consumer = kafka.consumer({
     groupId: `${topic}-reader-${Date.now()}`,
     maxWaitTimeInMs: 100,
@@ -72,7 +75,8 @@ export async function readAll(kafka: Kafka, topic: string, count: number, timeou
       },
     });
     await eventually(() => seen.length >= count, timeoutMs, `${count} records on ${topic}`);
-    return seen;
+    if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return [...seen];
   } finally {
     await consumer.disconnect();
   }

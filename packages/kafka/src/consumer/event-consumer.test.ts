@@ -1,6 +1,8 @@
-import { events, exampleOf, normalise, type ValueOf } from '@relay/events';
+import { derivedEvents, events, exampleOf, normalise, type ValueOf } from '@relay/events';
+import { uniqueName } from '@relay/testkit';
 import { test as base, describe, expect } from '@relay/testkit/vitest';
 import { Registry } from 'prom-client';
+import { RelayError } from '../errors.ts';
 import { EventPublisher } from '../producer/event-publisher.ts';
 import { KafkajsRecordProducer } from '../producer/kafkajs-producer.ts';
 import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
@@ -57,7 +59,8 @@ const test = base.extend<{ stream: Stream }>({
       consumer: (groupId, options = {}) => {
         const consumer = new EventConsumer({
           kafka,
-          serde,
+          // A consumer given the registry resolves its own serde, with the definitions it publishes.
+          ...(options.schemaRegistryUrl === undefined ? { serde } : {}),
           groupId: `${groupId}-${task.id}`,
           retry: { retries: 2, minDelayMs: 10, maxDelayMs: 20 },
           metrics: new Registry(),
@@ -235,4 +238,38 @@ describe('EventConsumer', () => {
       message: expect.stringContaining('adictiz.no-such-topic.v1'),
     });
   });
+
+  test('transactional: a failure in the middle of a chunk leaves none of its output, and the retry leaves it once', async ({
+    stream,
+    topics,
+    cluster,
+    kafka,
+  }) => {
+    const fulfilled = await isolate(derivedEvents.prizeFulfilled, topics, cluster.schemaRegistryUrl);
+    const calls: string[] = [];
+    let failures = 0;
+    const consumer = stream
+      .consumer('exactly-once', {
+        schemaRegistryUrl: cluster.schemaRegistryUrl,
+        publishes: [fulfilled],
+        transactional: { transactionalId: uniqueName('tx') },
+      })
+      .on(stream.definition, async ({ value }, { publish }) => {
+        calls.push(value.event_id);
+        await publish(fulfilled, { ...fulfilled.example, event_id: value.event_id });
+        // Every try of the first pass fails, as in an outage: the chunk is given up, not dead-lettered.
+        if (value.event_id === 'IW-3' && failures < 3) {
+          failures++;
+          throw new RelayError('KAFKA_UNAVAILABLE', 'a broker went away mid-chunk');
+        }
+      });
+    for (const id of ['IW-1', 'IW-2', 'IW-3']) await stream.publish(instantWin(id));
+    await consumer.start();
+
+    const outputs = await readAll(kafka, fulfilled.topic, 3, 30_000, 1_000);
+    await consumer.stop();
+    expect(calls).toEqual(['IW-1', 'IW-2', 'IW-3', 'IW-3', 'IW-3', 'IW-1', 'IW-2', 'IW-3']);
+    expect(outputs.map((o) => o.headers['ce_id'])).toEqual(['IW-1', 'IW-2', 'IW-3']);
+    expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('3');
+  }, 60_000);
 });

@@ -1,10 +1,11 @@
-import type { StreamDefinition } from '@relay/events';
-import type { Batch, Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { cloudEventHeaders, type StreamDefinition } from '@relay/events';
+import type { Batch, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import pRetry from 'p-retry';
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { RelayError } from '../errors.ts';
+import type { Publishable, PublishableValue } from '../producer/event-publisher.ts';
 import { KafkajsRecordProducer } from '../producer/kafkajs-producer.ts';
-import type { RecordProducer } from '../producer/record-producer.ts';
+import type { OutgoingRecord, RecordProducer } from '../producer/record-producer.ts';
 import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import { createRegistryClient } from '../schema-registry/client.ts';
 import { EventSerde } from '../serde/event-serde.ts';
@@ -38,6 +39,12 @@ export interface HandlerContext {
   readonly attempt: number;
   /** Aborted when the consumer stops: a long handler should give up, its record is redelivered. */
   readonly signal: AbortSignal;
+  /**
+   * Publishes a derived event (its definition given in `publishes`). Transactional consumers
+   * write it with the record's offset, atomically; others publish it at once, acknowledged
+   * before the record counts as handled. Dropped if this attempt fails.
+   */
+  publish<T extends PublishableValue>(definition: Publishable<T>, value: T): Promise<void>;
 }
 
 /**
@@ -71,6 +78,18 @@ export interface EventConsumerOptions {
   /** Where dead letters are published; default an idempotent producer of its own. */
   readonly producer?: RecordProducer;
   readonly retry?: RetryOptions;
+  /**
+   * Exactly-once output: what handlers publish, the dead letters and the group offsets are
+   * written in one Kafka transaction per chunk of records, so a crash never duplicates nor
+   * loses them (for read-committed readers). Without it, delivery is at least once.
+   */
+  readonly transactional?: {
+    readonly transactionalId: string;
+    /** Records handled before their transaction commits, at most. */
+    readonly maxRecordsPerTransaction?: number;
+  };
+  /** Derived events handlers publish, besides the subscribed ones: their schemas are resolved at start. */
+  readonly publishes?: readonly StreamDefinition<unknown>[];
   /** Where a new group starts: the earliest records (default) or only new ones. */
   readonly fromBeginning?: boolean;
   readonly partitionsConsumedConcurrently?: number;
@@ -80,6 +99,8 @@ export interface EventConsumerOptions {
   readonly metrics?: Registry;
   readonly logger?: ConsumerLogger;
 }
+
+type BatchPayload = Pick<EachBatchPayload, 'batch' | 'resolveOffset' | 'heartbeat' | 'isRunning' | 'isStale'>;
 
 interface Route {
   readonly definition: StreamDefinition<unknown>;
@@ -136,10 +157,20 @@ function isOutage(error: unknown): boolean {
   return error instanceof Error && error.name.startsWith('KafkaJS');
 }
 
+/** What handling one record gave: records to publish with it, and whether it was handled at all. */
+interface Handled {
+  /** False when the consumer stopped before the record was handled: it is not committed. */
+  readonly done: boolean;
+  readonly outputs: readonly OutgoingRecord[];
+}
+
+const ABANDONED: Handled = { done: false, outputs: [] };
+
 /**
- * A typed, at-least-once Kafka consumer: subscribe by event definition, get decoded values.
- * An offset is committed only once its record's handler succeeded or the record was written
- * to the dead-letter topic; a handler error is retried with backoff, then dead-lettered.
+ * A typed Kafka consumer: subscribe by event definition, get decoded values. An offset is
+ * committed only once its record's handler succeeded or the record was written to the
+ * dead-letter topic; a handler error is retried with backoff, then dead-lettered. At least once
+ * by default; exactly-once output with `transactional`.
  */
 export class EventConsumer {
   readonly #options: EventConsumerOptions;
@@ -149,6 +180,7 @@ export class EventConsumer {
   readonly #deadLetterTopic: string;
   readonly #ownsProducer: boolean;
   readonly #producer: RecordProducer;
+  readonly #transactions: Producer | undefined;
   readonly #stopping = new AbortController();
   #serde: EventSerde | undefined;
   #consumer: Consumer | undefined;
@@ -162,6 +194,14 @@ export class EventConsumer {
     this.#deadLetterTopic = options.deadLetterTopic ?? deadLetterTopicOf(options.groupId);
     this.#ownsProducer = options.producer === undefined;
     this.#producer = options.producer ?? new KafkajsRecordProducer(options.kafka, { lingerMs: 0 });
+    this.#transactions =
+      options.transactional === undefined
+        ? undefined
+        : options.kafka.producer({
+            transactionalId: options.transactional.transactionalId,
+            idempotent: true,
+            maxInFlightRequests: 1,
+          });
   }
 
   get groupId(): string {
@@ -197,7 +237,8 @@ export class EventConsumer {
     if (this.#routes.size === 0) throw new Error('nothing to consume: call on(definition, handler) first');
     this.#serde = await this.#resolveSerde();
     await this.#checkTopics();
-    await this.#producer.connect();
+    if (this.#transactions === undefined) await this.#producer.connect();
+    else await this.#transactions.connect();
     const consumer = this.#options.kafka.consumer({
       groupId: this.#options.groupId,
       sessionTimeout: this.#options.sessionTimeoutMs ?? 30_000,
@@ -219,10 +260,14 @@ export class EventConsumer {
       fromBeginning: this.#options.fromBeginning ?? true,
     });
     await consumer.run({
-      autoCommit: true,
+      // Transactional consumers commit offsets in their transactions, never on their own.
+      autoCommit: this.#transactions === undefined,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.#eachBatch(payload),
+      eachBatch: (payload) =>
+        this.#transactions === undefined
+          ? this.#eachBatch(payload)
+          : this.#eachBatchInTransactions(payload, this.#transactions),
     });
     this.#running = true;
     this.#logger.info(
@@ -230,6 +275,7 @@ export class EventConsumer {
         group: this.#options.groupId,
         topics: [...this.#routes.keys()],
         deadLetterTopic: this.#deadLetterTopic,
+        transactional: this.#transactions !== undefined,
       },
       'consuming',
     );
@@ -243,12 +289,16 @@ export class EventConsumer {
     this.#stopping.abort();
     this.#running = false;
     await this.#consumer?.disconnect();
+    await this.#transactions?.disconnect();
     if (this.#ownsProducer) await this.#producer.disconnect();
     else await this.#producer.flush();
   }
 
   async #resolveSerde(): Promise<EventSerde> {
-    const definitions = [...this.#routes.values()].map((route) => route.definition);
+    const definitions = [
+      ...[...this.#routes.values()].map((route) => route.definition),
+      ...(this.#options.publishes ?? []),
+    ];
     const { serde, schemaRegistryUrl } = this.#options;
     if (serde !== undefined) {
       for (const definition of definitions) serde.schemaIdOf(definition);
@@ -267,7 +317,8 @@ export class EventConsumer {
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
-      const missing = [...this.#routes.keys()].filter((topic) => !existing.has(topic));
+      const needed = [...this.#routes.keys(), ...(this.#options.publishes ?? []).map((d) => d.topic)];
+      const missing = needed.filter((topic) => !existing.has(topic));
       if (missing.length > 0)
         throw new RelayError('TOPIC_NOT_FOUND', `${missing.join(', ')} (run \`npm run provision\`)`);
       if (!existing.has(this.#deadLetterTopic)) {
@@ -278,55 +329,121 @@ export class EventConsumer {
     }
   }
 
-  async #eachBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: {
-    batch: Batch;
-    resolveOffset: (offset: string) => void;
-    heartbeat: () => Promise<void>;
-    isRunning: () => boolean;
-    isStale: () => boolean;
-  }): Promise<void> {
+  #setLag(batch: Batch, last: string): void {
+    this.#metrics.lag.set(
+      { group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) },
+      Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
+    );
+  }
+
+  async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: BatchPayload): Promise<void> {
     const route = this.#routes.get(batch.topic);
     if (route === undefined) return;
     let last: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
-      if (!(await this.#handle(route, batch, message, heartbeat))) break;
+      if (!(await this.#handle(route, batch, message, heartbeat)).done) break;
       resolveOffset(message.offset);
       last = message.offset;
     }
-    if (last !== undefined) {
-      this.#metrics.lag.set(
-        { group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) },
-        Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
+    if (last !== undefined) this.#setLag(batch, last);
+  }
+
+  /**
+   * Handles records in chunks; each chunk's outputs and its next offset are committed in one
+   * transaction. A failure aborts the chunk: its records are fetched and handled again.
+   */
+  async #eachBatchInTransactions(
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: BatchPayload,
+    producer: Producer,
+  ): Promise<void> {
+    const route = this.#routes.get(batch.topic);
+    if (route === undefined) return;
+    const chunkSize = this.#options.transactional?.maxRecordsPerTransaction ?? 200;
+    let outputs: OutgoingRecord[] = [];
+    let last: string | undefined;
+    let uncommitted = 0;
+    const commit = async () => {
+      if (last === undefined || uncommitted === 0) return;
+      await this.#commitChunk(producer, batch, last, outputs);
+      // kafkajs fetches from the resolved offset: resolving only what is committed keeps the rest to redo.
+      resolveOffset(last);
+      this.#setLag(batch, last);
+      outputs = [];
+      uncommitted = 0;
+    };
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
+      const handled = await this.#handle(route, batch, message, heartbeat);
+      if (!handled.done) break;
+      outputs.push(...handled.outputs);
+      last = message.offset;
+      if (++uncommitted >= chunkSize) await commit();
+    }
+    await commit();
+  }
+
+  async #commitChunk(producer: Producer, batch: Batch, last: string, outputs: readonly OutgoingRecord[]) {
+    const transaction = await producer.transaction();
+    try {
+      const byTopic = new Map<string, OutgoingRecord[]>();
+      for (const record of outputs) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
+      if (byTopic.size > 0) {
+        await transaction.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, records]) => ({
+            topic,
+            messages: records.map(({ key, value, headers }) => ({ key, value, headers: { ...headers } })),
+          })),
+        });
+      }
+      await transaction.sendOffsets({
+        consumerGroupId: this.#options.groupId,
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
+          },
+        ],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => {});
+      throw new RelayError(
+        'KAFKA_UNAVAILABLE',
+        `a transaction up to ${batch.topic}/${batch.partition}@${last} failed`,
+        {
+          cause: error,
+        },
       );
     }
   }
 
   /**
-   * True once the record is handled or dead-lettered; false when it was abandoned because the
-   * consumer is stopping. Throws to have it redelivered: the registry is down, or a rebalance.
+   * Handled once the record's handler succeeded or it was dead-lettered; abandoned when the
+   * consumer is stopping. Throws to have it redelivered: an outage, or a rebalance.
    */
   async #handle(
     route: Route,
     batch: Batch,
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
-  ): Promise<boolean> {
+  ): Promise<Handled> {
     const labels = { group: this.#options.groupId, topic: batch.topic };
     const started = performance.now();
     let attempts = 0;
     try {
-      await pRetry(
+      const outputs = await pRetry(
         async (attempt) => {
           attempts = attempt;
+          const published: OutgoingRecord[] = [];
           const event = await this.#decode(route, batch, message);
-          await route.handler(event, { attempt, signal: this.#stopping.signal });
+          await route.handler(event, {
+            attempt,
+            signal: this.#stopping.signal,
+            publish: (definition, value) => this.#publish(definition, value, published),
+          });
+          return published;
         },
         {
           retries: this.#options.retry?.retries ?? 4,
@@ -354,16 +471,39 @@ export class EventConsumer {
         },
       );
       this.#metrics.processed.inc(labels);
-      return true;
+      return { done: true, outputs };
     } catch (error) {
-      if (this.#stopping.signal.aborted) return false;
+      if (this.#stopping.signal.aborted) return ABANDONED;
       // An outage or a rebalance is not the record's fault: it stays where it is, to be tried again.
       if (isOutage(error)) throw error;
-      await this.#deadLetter(batch, message, describe(error), attempts);
-      return true;
+      const letter = this.#deadLetter(batch, message, describe(error), attempts);
+      if (this.#transactions === undefined) await this.#producer.send(letter);
+      this.#metrics.deadLettered.inc({ ...labels, code: describe(error).code });
+      this.#logger.warn(
+        { ...describe(error), ...labels, partition: batch.partition, offset: message.offset },
+        'record dead-lettered',
+      );
+      return { done: true, outputs: this.#transactions === undefined ? [] : [letter] };
     } finally {
       this.#metrics.handlerSeconds.observe(labels, (performance.now() - started) / 1000);
     }
+  }
+
+  async #publish<T extends PublishableValue>(
+    definition: Publishable<T>,
+    value: T,
+    published: OutgoingRecord[],
+  ): Promise<void> {
+    const serde = this.#serde;
+    if (serde === undefined) throw new Error('not started');
+    const record: OutgoingRecord = {
+      topic: definition.topic,
+      key: definition.key.of(value),
+      value: await serde.encode(definition, value),
+      headers: cloudEventHeaders(definition, value),
+    };
+    if (this.#transactions === undefined) await this.#producer.send(record);
+    else published.push(record);
   }
 
   async #decode(route: Route, batch: Batch, message: KafkaMessage): Promise<ConsumedEvent<unknown>> {
@@ -385,13 +525,13 @@ export class EventConsumer {
     };
   }
 
-  async #deadLetter(
+  #deadLetter(
     batch: Batch,
     message: KafkaMessage,
     failure: { code: string; detail: string },
     attempts: number,
-  ): Promise<void> {
-    await this.#producer.send({
+  ): OutgoingRecord {
+    return {
       topic: this.#deadLetterTopic,
       key: message.key,
       value: message.value ?? Buffer.alloc(0),
@@ -404,17 +544,6 @@ export class EventConsumer {
         attempts,
         failedAt: new Date(),
       }),
-    });
-    this.#metrics.deadLettered.inc({ group: this.#options.groupId, topic: batch.topic, code: failure.code });
-    this.#logger.warn(
-      {
-        ...failure,
-        group: this.#options.groupId,
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: message.offset,
-      },
-      'record dead-lettered',
-    );
+    };
   }
 }
