@@ -1,10 +1,10 @@
+import { probeRoutes } from '@relay/service';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { GatewayMetrics } from './metrics.ts';
 import { problemDetails } from './problems.ts';
 import { openApiDocument } from './routes/openapi.ts';
-import { probeRoutes } from './routes/probes.ts';
 import { type WebhookDeps, webhookRoutes } from './routes/webhooks.ts';
 
 export interface GatewayDeps extends WebhookDeps {
@@ -38,7 +38,7 @@ export function createApp(deps: GatewayDeps): Hono {
     );
   });
   app.route('/webhooks', webhookRoutes(deps));
-  app.route('/', probeRoutes(deps));
+  app.route('/', probeRoutes({ notReadyBecause: deps.notReadyBecause, registry: deps.metrics.registry }));
   app.get('/openapi.json', (c) => c.json(openApi));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

@@ -254,11 +254,18 @@ export class EventConsumer {
         'consumer stopped after a failure',
       );
     });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: [...this.#routes.keys()],
-      fromBeginning: this.#options.fromBeginning ?? true,
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [...this.#routes.keys()],
+        fromBeginning: this.#options.fromBeginning ?? true,
+      });
+    } catch (error) {
+      // Nothing is left half-started: `start` may be called again.
+      this.#consumer = undefined;
+      await consumer.disconnect().catch(() => {});
+      throw new RelayError('KAFKA_UNAVAILABLE', `cannot join group ${this.#options.groupId}`, { cause: error });
+    }
     await consumer.run({
       // Transactional consumers commit offsets in their transactions, never on their own.
       autoCommit: this.#transactions === undefined,

@@ -1,0 +1,96 @@
+import { derivedEvents, events } from '@relay/events';
+import { EventConsumer } from '@relay/kafka';
+import { probeRoutes, type RunnableService } from '@relay/service';
+import { Hono } from 'hono';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { PrizeFulfilmentConfig } from './config.ts';
+import { FulfilmentEndpoint } from './fulfil/endpoint.ts';
+import { type FulfilmentStreams, fulfilmentHandler } from './fulfilment-handler.ts';
+import { Ledger } from './ledger/ledger.ts';
+import { createMetrics } from './metrics.ts';
+import { fulfilmentRoutes } from './routes/fulfilments.ts';
+
+/** The topics the service reads and writes: the catalogue's, unless a test gives its own. */
+export interface PrizeFulfilmentStreams extends FulfilmentStreams {
+  readonly instantWin: typeof events.instantWin;
+}
+
+const RETRY_DELAY_MS = 1_000;
+
+export interface PrizeFulfilment extends RunnableService {
+  readonly app: Hono;
+  readonly ledger: Ledger;
+}
+
+/**
+ * Consumes InstantWin events and fulfils each prize once: the ledger decides, the endpoint
+ * delivers, the outcome is published in the same transaction as the consumer's offset.
+ */
+export function createPrizeFulfilment(
+  config: PrizeFulfilmentConfig,
+  logger: Logger,
+  streams: PrizeFulfilmentStreams = { instantWin: events.instantWin, ...derivedEvents },
+): PrizeFulfilment {
+  const metrics = createMetrics();
+  const kafka = new Kafka({
+    clientId: 'prize-fulfilment',
+    brokers: config.brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    logLevel: logLevel.NOTHING,
+  });
+  const ledger = new Ledger(config.ledgerPath);
+  const consumer = new EventConsumer({
+    kafka,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    groupId: config.groupId,
+    transactional: { transactionalId: config.transactionalId },
+    publishes: [streams.prizeFulfilled, streams.prizeFailed],
+    metrics: metrics.registry,
+    logger,
+  }).on(
+    streams.instantWin,
+    fulfilmentHandler({ ledger, endpoint: new FulfilmentEndpoint(config.endpoint), metrics, streams }),
+  );
+  let stopping = false;
+
+  const app = new Hono();
+  app.route('/', fulfilmentRoutes(ledger));
+  app.route(
+    '/',
+    probeRoutes({
+      registry: metrics.registry,
+      notReadyBecause: () => [
+        ...(stopping ? ['shutting down'] : []),
+        ...(consumer.running ? [] : ['the consumer is not running']),
+        ...(consumer.crashed === undefined ? [] : [`the consumer failed: ${consumer.crashed.message}`]),
+      ],
+    }),
+  );
+
+  return {
+    app,
+    ledger,
+    async start() {
+      // Kafka or the registry may come up after this service: keep trying, readiness says why not yet.
+      while (!stopping) {
+        try {
+          await consumer.start();
+          return;
+        } catch (error) {
+          logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            `starting the consumer failed; trying again in ${RETRY_DELAY_MS} ms`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+        }
+      }
+    },
+    async stop() {
+      stopping = true;
+      await consumer.stop();
+      ledger.close();
+    },
+  };
+}
