@@ -1,6 +1,8 @@
 import { avroSchemaOf, type StreamDefinition } from '@relay/events';
 import type { TestTopics } from '@relay/testkit';
-import type { Consumer, Kafka } from 'kafkajs';
+import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import { provisionConfigFromEnv } from './provision/config.ts';
+import { provision } from './provision/provision.ts';
 import { SchemaRegistryAdmin } from './schema-registry/admin.ts';
 
 /**
@@ -89,6 +91,38 @@ export async function recordCount(kafka: Kafka, topic: string): Promise<number> 
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
     return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Provisions the whole catalogue (idempotent) on a test cluster: under `prefix`, a copy of its own
+ * that no other test touches; without one, the catalogue's real topics and subjects.
+ */
+export async function provisionCatalogue(
+  cluster: { readonly brokers: readonly string[]; readonly schemaRegistryUrl: string },
+  partitions = 3,
+  prefix = '',
+): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'test-provision',
+    brokers: [...cluster.brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const env = {
+      KAFKA_BROKERS: cluster.brokers.join(','),
+      SCHEMA_REGISTRY_URL: cluster.schemaRegistryUrl,
+      RELAY_TOPIC_PREFIX: prefix,
+    };
+    await provision(
+      { ...provisionConfigFromEnv(env), partitions },
+      admin,
+      new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
+    );
   } finally {
     await admin.disconnect();
   }

@@ -10,6 +10,7 @@ import {
   toSenderBody,
 } from '@relay/events';
 import { createRegistryClient, DEAD_LETTER_TOPIC, EventSerde, SchemaRegistryAdmin } from '@relay/kafka';
+import { provisionCatalogue } from '@relay/kafka/test-support';
 import { describe, expect, test } from '@relay/testkit/vitest';
 import { type IHeaders, Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
@@ -18,7 +19,6 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { type GatewayConfig, gatewayConfigFromEnv } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { DEAD_LETTER_HEADERS } from './publish/dead-letters.ts';
-import { provisionCatalogue } from './test-support.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const SIGNING_SECRET = `whsec_${Buffer.from('a-signing-secret-of-32-bytes!!!!').toString('base64')}`;

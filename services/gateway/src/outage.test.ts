@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { events, exampleOf } from '@relay/events';
+import { provisionCatalogue } from '@relay/kafka/test-support';
 import { imagesFromEnv, startKafkaContainer } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { gatewayConfigFromEnv } from './config.ts';
 import { createGateway } from './gateway.ts';
-import { provisionCatalogue } from './test-support.ts';
 
 const TOKEN = 'outage-token-0123456789abcdef';
 const DEADLINE_MS = 1_500;

@@ -9,11 +9,20 @@ export const PrizeFulfilmentEnv = Type.Object({
     pattern: '^https?://',
     description: 'base URL of the Confluent-compatible API',
   }),
+  RELAY_TOPIC_PREFIX: Type.String({
+    default: '',
+    description: 'prefix of every topic and subject, as provisioned with the same setting',
+  }),
   GROUP_ID: Type.String({ minLength: 1, default: 'prize-fulfilment', description: 'consumer group' }),
   TRANSACTIONAL_ID: Type.String({
     minLength: 1,
     default: 'prize-fulfilment',
     description: 'Kafka transactional id; unique per running instance',
+  }),
+  SESSION_TIMEOUT_MS: Type.Integer({
+    minimum: 6_000,
+    default: 10_000,
+    description: 'consumer session: how soon the partitions of an instance that died move to another',
   }),
   FULFILMENT_ENDPOINT_URL: Type.String({
     pattern: '^https?://',
@@ -52,8 +61,10 @@ export interface PrizeFulfilmentConfig {
   readonly host: string;
   readonly brokers: string[];
   readonly schemaRegistryUrl: string;
+  readonly topicPrefix: string;
   readonly groupId: string;
   readonly transactionalId: string;
+  readonly sessionTimeoutMs: number;
   readonly endpoint: {
     readonly url: string;
     readonly timeoutMs: number;
@@ -74,8 +85,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PrizeFulfil
       .map((broker) => broker.trim())
       .filter(Boolean),
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    topicPrefix: e.RELAY_TOPIC_PREFIX,
     groupId: e.GROUP_ID,
     transactionalId: e.TRANSACTIONAL_ID,
+    sessionTimeoutMs: e.SESSION_TIMEOUT_MS,
     endpoint: {
       url: e.FULFILMENT_ENDPOINT_URL,
       timeoutMs: e.FULFILMENT_TIMEOUT_MS,

@@ -97,8 +97,10 @@ const test = base.extend<{ world: World }>({
           host: '127.0.0.1',
           brokers: [...cluster.brokers],
           schemaRegistryUrl: cluster.schemaRegistryUrl,
+          topicPrefix: '',
           groupId: `prize-fulfilment-${task.id}`,
           transactionalId: `prize-fulfilment-${task.id}`,
+          sessionTimeoutMs: 10_000,
           endpoint: { url: endpoint.url, timeoutMs: 1_000, retries: 2, retryDelayMs: 10 },
           ledgerPath: join(ledgerDir, 'ledger.sqlite'),
           shutdownTimeoutMs: 10_000,
@@ -208,7 +210,9 @@ describe('prize fulfilment', () => {
     expect(endpoint.calls.get('IW-twice')).toBe(1);
   }, 60_000);
 
-  test('readiness is true while the consumer runs, and false once the service is stopping', async ({ world }) => {
+  test('readiness is true while the consumer runs, and false once the service is stopping', async ({
+    world,
+  }) => {
     const { service } = await world.service(() => ({ status: 200 }));
     expect((await service.app.request('/readyz')).status).toBe(200);
     await service.stop();

@@ -1,5 +1,5 @@
 import { derivedEvents, events } from '@relay/events';
-import { EventConsumer } from '@relay/kafka';
+import { EventConsumer, withTopicPrefix } from '@relay/kafka';
 import { probeRoutes, type RunnableService } from '@relay/service';
 import { Hono } from 'hono';
 import { Kafka, logLevel } from 'kafkajs';
@@ -16,6 +16,15 @@ export interface PrizeFulfilmentStreams extends FulfilmentStreams {
   readonly instantWin: typeof events.instantWin;
 }
 
+/** The catalogue's topics, under the prefix they were provisioned with. */
+export function catalogueStreams(prefix: string): PrizeFulfilmentStreams {
+  return {
+    instantWin: withTopicPrefix(events.instantWin, prefix),
+    prizeFulfilled: withTopicPrefix(derivedEvents.prizeFulfilled, prefix),
+    prizeFailed: withTopicPrefix(derivedEvents.prizeFailed, prefix),
+  };
+}
+
 const RETRY_DELAY_MS = 1_000;
 
 export interface PrizeFulfilment extends RunnableService {
@@ -30,7 +39,7 @@ export interface PrizeFulfilment extends RunnableService {
 export function createPrizeFulfilment(
   config: PrizeFulfilmentConfig,
   logger: Logger,
-  streams: PrizeFulfilmentStreams = { instantWin: events.instantWin, ...derivedEvents },
+  streams: PrizeFulfilmentStreams = catalogueStreams(config.topicPrefix),
 ): PrizeFulfilment {
   const metrics = createMetrics();
   const kafka = new Kafka({
@@ -46,6 +55,7 @@ export function createPrizeFulfilment(
     schemaRegistryUrl: config.schemaRegistryUrl,
     groupId: config.groupId,
     transactional: { transactionalId: config.transactionalId },
+    sessionTimeoutMs: config.sessionTimeoutMs,
     publishes: [streams.prizeFulfilled, streams.prizeFailed],
     metrics: metrics.registry,
     logger,

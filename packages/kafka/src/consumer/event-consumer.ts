@@ -264,7 +264,9 @@ export class EventConsumer {
       // Nothing is left half-started: `start` may be called again.
       this.#consumer = undefined;
       await consumer.disconnect().catch(() => {});
-      throw new RelayError('KAFKA_UNAVAILABLE', `cannot join group ${this.#options.groupId}`, { cause: error });
+      throw new RelayError('KAFKA_UNAVAILABLE', `cannot join group ${this.#options.groupId}`, {
+        cause: error,
+      });
     }
     await consumer.run({
       // Transactional consumers commit offsets in their transactions, never on their own.
@@ -460,6 +462,8 @@ export class EventConsumer {
           signal: this.#stopping.signal,
           shouldRetry: ({ error }) => describe(error).retriable && !this.#stopping.signal.aborted,
           onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+            // A handler giving up because the consumer stops has not failed: its record is redone.
+            if (this.#stopping.signal.aborted) return;
             this.#metrics.failed.inc(labels);
             this.#logger.warn(
               {

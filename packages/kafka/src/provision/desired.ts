@@ -1,10 +1,20 @@
-import { type AvroRecord, avroSchemaOf, streams } from '@relay/events';
+import { type AvroRecord, avroSchemaOf, type StreamDefinition, streams } from '@relay/events';
 import type { CompatibilityLevel } from '../schema-registry/admin.ts';
 import type { ProvisionConfig } from './config.ts';
 
 /** Where the gateway keeps every body it rejected, as received (raw bytes + error headers). */
 export const DEAD_LETTER_TOPIC = 'relay.dead-letter.v1';
 export const SUBJECT_COMPATIBILITY: CompatibilityLevel = 'BACKWARD_TRANSITIVE';
+
+/**
+ * The definition as provisioned under a prefix (RELAY_TOPIC_PREFIX): its topic and its subject
+ * both prefixed, so several copies of the catalogue can share one cluster and one registry.
+ */
+export function withTopicPrefix<D extends StreamDefinition<unknown>>(definition: D, prefix: string): D {
+  return prefix === ''
+    ? definition
+    : { ...definition, topic: `${prefix}${definition.topic}`, subject: `${prefix}${definition.subject}` };
+}
 
 export interface TopicSpec {
   readonly name: string;
@@ -29,7 +39,7 @@ export function desiredState(config: ProvisionConfig, brokerCount: number): Desi
   const replicationFactor = config.replicationFactor ?? Math.min(3, brokerCount);
   const minInsync = String(config.minInsyncReplicas ?? Math.max(1, replicationFactor - 1));
   const topic = (name: string, settings: Record<string, string>): TopicSpec => ({
-    name: `${config.prefix}${name}`,
+    name,
     partitions: config.partitions,
     replicationFactor,
     config: { 'min.insync.replicas': minInsync, ...settings },
@@ -38,19 +48,19 @@ export function desiredState(config: ProvisionConfig, brokerCount: number): Desi
     topics: [
       ...streams.map((d) =>
         topic(
-          d.topic,
+          withTopicPrefix(d, config.prefix).topic,
           d.cleanupPolicy === 'compact'
             ? { 'cleanup.policy': 'compact' }
             : { 'cleanup.policy': 'delete', 'retention.ms': String(config.retentionMs) },
         ),
       ),
-      topic(DEAD_LETTER_TOPIC, {
+      topic(`${config.prefix}${DEAD_LETTER_TOPIC}`, {
         'cleanup.policy': 'delete',
         'retention.ms': String(config.deadLetterRetentionMs),
       }),
     ],
     subjects: streams.map((d) => ({
-      subject: `${config.prefix}${d.subject}`,
+      subject: withTopicPrefix(d, config.prefix).subject,
       schema: avroSchemaOf(d),
       compatibility: SUBJECT_COMPATIBILITY,
     })),

@@ -1,10 +1,10 @@
 import { events, exampleOf } from '@relay/events';
 import { createRegistryClient, EventSerde, KafkajsRecordProducer, SchemaRegistryAdmin } from '@relay/kafka';
+import { provisionCatalogue } from '@relay/kafka/test-support';
 import { uniqueName } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 import type { Kafka } from 'kafkajs';
 import { DEAD_LETTER_HEADERS, DeadLetterWriter } from '../publish/dead-letters.ts';
-import { provisionCatalogue } from '../test-support.ts';
 import { REPLAY_COUNT_HEADER, replayDeadLetters } from './replay.ts';
 
 async function recordsOf(
