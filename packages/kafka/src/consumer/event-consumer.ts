@@ -157,6 +157,37 @@ function isOutage(error: unknown): boolean {
   return error instanceof Error && error.name.startsWith('KafkaJS');
 }
 
+/** A decoded record; its headers are decoded only for handlers that look at them. */
+class Received<T> implements ConsumedEvent<T> {
+  readonly value: T;
+  readonly key: string | null;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestamp: number;
+  readonly #raw: IHeaders | undefined;
+  #headers: Record<string, string> | undefined;
+
+  constructor(value: T, batch: Batch, message: KafkaMessage) {
+    this.value = value;
+    this.key = message.key === null ? null : message.key.toString();
+    this.topic = batch.topic;
+    this.partition = batch.partition;
+    this.offset = message.offset;
+    this.timestamp = Number(message.timestamp);
+    this.#raw = message.headers;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    this.#headers ??= headersAsText(this.#raw);
+    return this.#headers;
+  }
+
+  get cloudEvent(): CloudEventAttributes {
+    return cloudEventOf(this.headers);
+  }
+}
+
 /** What handling one record gave: records to publish with it, and whether it was handled at all. */
 interface Handled {
   /** False when the consumer stopped before the record was handled: it is not committed. */
@@ -182,6 +213,14 @@ export class EventConsumer {
   readonly #producer: RecordProducer;
   readonly #transactions: Producer | undefined;
   readonly #stopping = new AbortController();
+  readonly #boundMetrics = new Map<
+    string,
+    {
+      processed: ReturnType<ConsumerMetrics['processed']['labels']>;
+      failed: ReturnType<ConsumerMetrics['failed']['labels']>;
+      handlerSeconds: ReturnType<ConsumerMetrics['handlerSeconds']['labels']>;
+    }
+  >();
   #serde: EventSerde | undefined;
   #consumer: Consumer | undefined;
   #crashed: Error | undefined;
@@ -438,66 +477,110 @@ export class EventConsumer {
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
   ): Promise<Handled> {
-    const labels = { group: this.#options.groupId, topic: batch.topic };
+    const metrics = this.#topicMetrics(batch.topic);
     const started = performance.now();
-    let attempts = 0;
+    let attempts = 1;
     try {
-      const outputs = await pRetry(
-        async (attempt) => {
-          attempts = attempt;
-          const published: OutgoingRecord[] = [];
-          const event = await this.#decode(route, batch, message);
-          await route.handler(event, {
-            attempt,
-            signal: this.#stopping.signal,
-            publish: (definition, value) => this.#publish(definition, value, published),
-          });
-          return published;
-        },
-        {
-          retries: this.#options.retry?.retries ?? 4,
-          minTimeout: this.#options.retry?.minDelayMs ?? 200,
-          maxTimeout: this.#options.retry?.maxDelayMs ?? 10_000,
-          randomize: true,
-          signal: this.#stopping.signal,
-          shouldRetry: ({ error }) => describe(error).retriable && !this.#stopping.signal.aborted,
-          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            // A handler giving up because the consumer stops has not failed: its record is redone.
-            if (this.#stopping.signal.aborted) return;
-            this.#metrics.failed.inc(labels);
-            this.#logger.warn(
-              {
-                err: error,
-                ...labels,
-                partition: batch.partition,
-                offset: message.offset,
-                attemptNumber,
-                retriesLeft,
-              },
-              'handler failed',
-            );
-            // Retries can take longer than the session: stay in the group meanwhile.
-            await heartbeat();
+      let outputs: OutgoingRecord[];
+      try {
+        outputs = await this.#attempt(route, batch, message, 1);
+      } catch (first) {
+        // The slow path: the first failure goes through the same retry policy as the others.
+        outputs = await pRetry(
+          async (attempt) => {
+            attempts = attempt;
+            if (attempt === 1) throw first;
+            return this.#attempt(route, batch, message, attempt);
           },
-        },
-      );
-      this.#metrics.processed.inc(labels);
+          {
+            retries: this.#options.retry?.retries ?? 4,
+            minTimeout: this.#options.retry?.minDelayMs ?? 200,
+            maxTimeout: this.#options.retry?.maxDelayMs ?? 10_000,
+            randomize: true,
+            signal: this.#stopping.signal,
+            shouldRetry: ({ error }) => describe(error).retriable && !this.#stopping.signal.aborted,
+            onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+              // A handler giving up because the consumer stops has not failed: its record is redone.
+              if (this.#stopping.signal.aborted) return;
+              metrics.failed.inc();
+              this.#logger.warn(
+                {
+                  err: error,
+                  group: this.#options.groupId,
+                  topic: batch.topic,
+                  partition: batch.partition,
+                  offset: message.offset,
+                  attemptNumber,
+                  retriesLeft,
+                },
+                'handler failed',
+              );
+              // Retries can take longer than the session: stay in the group meanwhile.
+              await heartbeat();
+            },
+          },
+        );
+      }
+      metrics.processed.inc();
       return { done: true, outputs };
     } catch (error) {
       if (this.#stopping.signal.aborted) return ABANDONED;
       // An outage or a rebalance is not the record's fault: it stays where it is, to be tried again.
       if (isOutage(error)) throw error;
-      const letter = this.#deadLetter(batch, message, describe(error), attempts);
+      const failure = describe(error);
+      const letter = this.#deadLetter(batch, message, failure, attempts);
       if (this.#transactions === undefined) await this.#producer.send(letter);
-      this.#metrics.deadLettered.inc({ ...labels, code: describe(error).code });
+      this.#metrics.deadLettered.inc({
+        group: this.#options.groupId,
+        topic: batch.topic,
+        code: failure.code,
+      });
       this.#logger.warn(
-        { ...describe(error), ...labels, partition: batch.partition, offset: message.offset },
+        {
+          ...failure,
+          group: this.#options.groupId,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+        },
         'record dead-lettered',
       );
       return { done: true, outputs: this.#transactions === undefined ? [] : [letter] };
     } finally {
-      this.#metrics.handlerSeconds.observe(labels, (performance.now() - started) / 1000);
+      metrics.handlerSeconds.observe((performance.now() - started) / 1000);
     }
+  }
+
+  /** One try: decode, then the handler; what it published, if it succeeded. */
+  async #attempt(
+    route: Route,
+    batch: Batch,
+    message: KafkaMessage,
+    attempt: number,
+  ): Promise<OutgoingRecord[]> {
+    const published: OutgoingRecord[] = [];
+    const event = await this.#decode(route, batch, message);
+    await route.handler(event, {
+      attempt,
+      signal: this.#stopping.signal,
+      publish: (definition, value) => this.#publish(definition, value, published),
+    });
+    return published;
+  }
+
+  /** The per-record metrics of a topic, their labels bound once (the lookup is not free at every record). */
+  #topicMetrics(topic: string) {
+    let bound = this.#boundMetrics.get(topic);
+    if (bound === undefined) {
+      const labels = { group: this.#options.groupId, topic };
+      bound = {
+        processed: this.#metrics.processed.labels(labels),
+        failed: this.#metrics.failed.labels(labels),
+        handlerSeconds: this.#metrics.handlerSeconds.labels(labels),
+      };
+      this.#boundMetrics.set(topic, bound);
+    }
+    return bound;
   }
 
   async #publish<T extends PublishableValue>(
@@ -522,18 +605,7 @@ export class EventConsumer {
       throw new RelayError('NOT_AN_EVENT_RECORD', 'a record without a value (tombstone)');
     const serde = this.#serde;
     if (serde === undefined) throw new Error('not started');
-    const value = await serde.decode(route.definition, message.value);
-    const headers = headersAsText(message.headers);
-    return {
-      value,
-      key: message.key === null ? null : message.key.toString(),
-      headers,
-      cloudEvent: cloudEventOf(headers),
-      topic: batch.topic,
-      partition: batch.partition,
-      offset: message.offset,
-      timestamp: Number(message.timestamp),
-    };
+    return new Received(await serde.decode(route.definition, message.value), batch, message);
   }
 
   #deadLetter(
