@@ -87,7 +87,16 @@ export interface EventConsumerOptions {
     readonly transactionalId: string;
     /** Records handled before their transaction commits, at most. */
     readonly maxRecordsPerTransaction?: number;
+    /** After each transaction committed: what handlers staged may now be taken as done. */
+    readonly onCommitted?: () => void;
+    /** After a transaction was aborted: what handlers staged since the last commit is void. */
+    readonly onAborted?: () => void;
   };
+  /**
+   * Called with the partitions this instance was given, after each rebalance; no record is
+   * handled until it resolves (e.g. to rebuild the state of those partitions).
+   */
+  readonly onAssigned?: (assignment: Readonly<Record<string, readonly number[]>>) => Promise<void>;
   /** Derived events handlers publish, besides the subscribed ones: their schemas are resolved at start. */
   readonly publishes?: readonly StreamDefinition<unknown>[];
   /** Where a new group starts: the earliest records (default) or only new ones. */
@@ -225,6 +234,7 @@ export class EventConsumer {
   #consumer: Consumer | undefined;
   #crashed: Error | undefined;
   #running = false;
+  #assigned: Promise<void> = Promise.resolve();
 
   constructor(options: EventConsumerOptions) {
     this.#options = options;
@@ -285,6 +295,12 @@ export class EventConsumer {
       retry: { retries: 10 },
     });
     this.#consumer = consumer;
+    const { onAssigned } = this.#options;
+    if (onAssigned !== undefined) {
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        this.#assigned = onAssigned(payload.memberAssignment);
+      });
+    }
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return;
       this.#crashed = payload.error;
@@ -387,6 +403,7 @@ export class EventConsumer {
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: BatchPayload): Promise<void> {
     const route = this.#routes.get(batch.topic);
     if (route === undefined) return;
+    await this.#assigned;
     let last: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
@@ -407,6 +424,7 @@ export class EventConsumer {
   ): Promise<void> {
     const route = this.#routes.get(batch.topic);
     if (route === undefined) return;
+    await this.#assigned;
     const chunkSize = this.#options.transactional?.maxRecordsPerTransaction ?? 200;
     let outputs: OutgoingRecord[] = [];
     let last: string | undefined;
@@ -414,21 +432,28 @@ export class EventConsumer {
     const commit = async () => {
       if (last === undefined || uncommitted === 0) return;
       await this.#commitChunk(producer, batch, last, outputs);
+      this.#options.transactional?.onCommitted?.();
       // kafkajs fetches from the resolved offset: resolving only what is committed keeps the rest to redo.
       resolveOffset(last);
       this.#setLag(batch, last);
       outputs = [];
       uncommitted = 0;
     };
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
-      const handled = await this.#handle(route, batch, message, heartbeat);
-      if (!handled.done) break;
-      outputs.push(...handled.outputs);
-      last = message.offset;
-      if (++uncommitted >= chunkSize) await commit();
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
+        const handled = await this.#handle(route, batch, message, heartbeat);
+        if (!handled.done) break;
+        outputs.push(...handled.outputs);
+        last = message.offset;
+        if (++uncommitted >= chunkSize) await commit();
+      }
+      await commit();
+    } catch (error) {
+      // Whatever the handlers staged since the last commit will be redone from the records.
+      this.#options.transactional?.onAborted?.();
+      throw error;
     }
-    await commit();
   }
 
   async #commitChunk(producer: Producer, batch: Batch, last: string, outputs: readonly OutgoingRecord[]) {
