@@ -26,6 +26,10 @@ export const quizScore = defineDerivedEvent({
       last_answer_at: timestampMillis(
         'When the player answered the latest counted question: ties rank by it.',
       ),
+      question_ids: Type.Array(Type.String(), {
+        description:
+          'The questions counted, each once: an answer to one of them again changes nothing. With the score, all a scorer needs to resume.',
+      }),
     },
     { description: "A player's score in a quiz." },
   ),
@@ -44,5 +48,6 @@ export const quizScore = defineDerivedEvent({
     questions_answered: 3,
     first_answer_at: Date.parse('2026-01-01T00:00:00.000Z'),
     last_answer_at: Date.parse('2026-01-01T00:02:00.000Z'),
+    question_ids: ['q1', 'q2', 'q3'],
   },
 });
