@@ -14,11 +14,12 @@ export async function isolate<D extends StreamDefinition<unknown>>(
   topics: TestTopics,
   schemaRegistryUrl: string,
   partitions = 1,
+  config: Readonly<Record<string, string>> = {},
 ): Promise<D> {
   const admin = new SchemaRegistryAdmin(schemaRegistryUrl);
   await admin.setCompatibility(definition.subject, 'BACKWARD_TRANSITIVE');
   await admin.register(definition.subject, avroSchemaOf(definition));
-  const topic = await topics.create(definition.topic.replaceAll('.', '-'), { partitions });
+  const topic = await topics.create(definition.topic.replaceAll('.', '-'), { partitions, config });
   return { ...definition, topic };
 }
 

@@ -87,6 +87,12 @@ export interface EventConsumerOptions {
     readonly transactionalId: string;
     /** Records handled before their transaction commits, at most. */
     readonly maxRecordsPerTransaction?: number;
+    /**
+     * How long the broker lets a transaction stay open before aborting it. A transaction is opened
+     * only to write a handled chunk, so this can be short: it is how long the transactions of an
+     * instance that died keep the records after them from read-committed consumers.
+     */
+    readonly timeoutMs?: number;
     /** After each transaction committed: what handlers staged may now be taken as done. */
     readonly onCommitted?: () => void;
     /** After a transaction was aborted: what handlers staged since the last commit is void. */
@@ -248,6 +254,7 @@ export class EventConsumer {
         ? undefined
         : options.kafka.producer({
             transactionalId: options.transactional.transactionalId,
+            transactionTimeout: options.transactional.timeoutMs ?? 10_000,
             idempotent: true,
             maxInFlightRequests: 1,
           });
