@@ -22,6 +22,11 @@ export const QuizScoringEnv = Type.Object({
         'Kafka transactional id, unique per instance and stable across its restarts; default <GROUP_ID>-<hostname>',
     }),
   ),
+  EXACTLY_ONCE: Type.Boolean({
+    default: true,
+    description:
+      "scores written in the transaction of the answers' offsets; false: at least once (a crash may republish a score, never count an answer twice)",
+  }),
   SESSION_TIMEOUT_MS: Type.Integer({
     minimum: 6_000,
     default: 10_000,
@@ -43,6 +48,7 @@ export interface QuizScoringConfig {
   readonly topicPrefix: string;
   readonly groupId: string;
   readonly transactionalId: string;
+  readonly exactlyOnce: boolean;
   readonly sessionTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
@@ -60,6 +66,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): QuizScoring
     topicPrefix: e.RELAY_TOPIC_PREFIX,
     groupId: e.GROUP_ID,
     transactionalId: e.TRANSACTIONAL_ID ?? `${e.GROUP_ID}-${hostname()}`,
+    exactlyOnce: e.EXACTLY_ONCE,
     sessionTimeoutMs: e.SESSION_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,

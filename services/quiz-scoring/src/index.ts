@@ -1,4 +1,5 @@
 export { configFromEnv, type QuizScoringConfig, QuizScoringEnv } from './config.ts';
+export { operationRoutes } from './routes/operations.ts';
 export { Leaderboard, type Ranked } from './scoring/leaderboard.ts';
 export {
   applyAnswer,

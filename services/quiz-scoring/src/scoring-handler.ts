@@ -34,6 +34,7 @@ export function scoringHandler(deps: {
   readonly state: ScoringState;
   readonly scores: typeof derivedEvents.quizScore;
   readonly metrics: ScoringMetrics;
+  readonly commitAfterPublish: boolean;
 }): EventHandler<QuestionParticipation> {
   return async ({ value }, { publish }) => {
     const current = deps.state.get(scoreKey(value.operation_id ?? '', value.user_id ?? ''));
@@ -42,8 +43,10 @@ export function scoringHandler(deps: {
       deps.metrics.answers.inc({ outcome: 'repeat' });
       return;
     }
-    deps.state.stage(next);
-    deps.metrics.answers.inc({ outcome: 'counted' });
+    // Staged only once published (or, in a transaction, queued with it): a failed try leaves no trace.
     await publish(deps.scores, toQuizScore(next, value.occurred_at));
+    deps.state.stage(next);
+    if (deps.commitAfterPublish) deps.state.commit();
+    deps.metrics.answers.inc({ outcome: 'counted' });
   };
 }

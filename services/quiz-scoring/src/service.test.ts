@@ -105,6 +105,7 @@ const test = base.extend<{ world: World }>({
       topicPrefix: '',
       groupId: `quiz-scoring-${task.id}`,
       transactionalId: `quiz-scoring-${task.id}`,
+      exactlyOnce: true,
       sessionTimeoutMs: 6_000,
       shutdownTimeoutMs: 10_000,
       logLevel: 'silent',

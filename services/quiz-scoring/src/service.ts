@@ -97,11 +97,15 @@ export function createQuizScoring(
       serde,
       groupId: config.groupId,
       sessionTimeoutMs: config.sessionTimeoutMs,
-      transactional: {
-        transactionalId: config.transactionalId,
-        onCommitted: () => state.commit(),
-        onAborted: () => state.abort(),
-      },
+      ...(config.exactlyOnce
+        ? {
+            transactional: {
+              transactionalId: config.transactionalId,
+              onCommitted: () => state.commit(),
+              onAborted: () => state.abort(),
+            },
+          }
+        : {}),
       publishes: [streams.quizScore],
       onAssigned: async () => {
         // Every committed score, the latest transactions of a previous owner included.
@@ -110,7 +114,16 @@ export function createQuizScoring(
       },
       metrics: metrics.registry,
       logger,
-    }).on(streams.questionParticipation, scoringHandler({ state, scores: streams.quizScore, metrics }));
+    }).on(
+      streams.questionParticipation,
+      scoringHandler({
+        state,
+        scores: streams.quizScore,
+        metrics,
+        // Without a transaction, a score is final once the broker acknowledged it.
+        commitAfterPublish: !config.exactlyOnce,
+      }),
+    );
     await consumer.start();
   }
 
