@@ -1,4 +1,12 @@
 export { parseEnv } from './config/env.ts';
+export {
+  type ConsumerSettings,
+  commaSeparated,
+  consumerEnv,
+  consumerSettings,
+  KAFKA_ENV,
+  kafkaClient,
+} from './config/kafka-env.ts';
 export { CONSUMER_DEAD_LETTER_HEADERS, deadLetterTopicOf } from './consumer/dead-letter.ts';
 export {
   type CloudEventAttributes,

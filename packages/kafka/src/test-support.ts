@@ -1,9 +1,14 @@
 import { avroSchemaOf, type StreamDefinition } from '@relay/events';
 import type { TestTopics } from '@relay/testkit';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import type { ConsumerSettings } from './config/kafka-env.ts';
+import { EventPublisher } from './producer/event-publisher.ts';
+import { KafkajsRecordProducer } from './producer/kafkajs-producer.ts';
 import { provisionConfigFromEnv } from './provision/config.ts';
 import { provision } from './provision/provision.ts';
 import { SchemaRegistryAdmin } from './schema-registry/admin.ts';
+import { createRegistryClient } from './schema-registry/client.ts';
+import { EventSerde } from './serde/event-serde.ts';
 
 /**
  * The definition on a topic of this test's own, its schema registered under its real subject
@@ -127,4 +132,37 @@ export async function provisionCatalogue(
   } finally {
     await admin.disconnect();
   }
+}
+
+type Cluster = { readonly brokers: readonly string[]; readonly schemaRegistryUrl: string };
+
+/** A serde for the definitions and a publisher on it, as tests publish the records a service consumes. */
+export async function testPublisher(
+  kafka: Kafka,
+  cluster: Cluster,
+  definitions: readonly StreamDefinition<unknown>[],
+) {
+  const serde = await EventSerde.resolve(
+    createRegistryClient(cluster.schemaRegistryUrl),
+    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
+    definitions,
+  );
+  const producer = new KafkajsRecordProducer(kafka);
+  await producer.connect();
+  return { serde, publisher: new EventPublisher(producer, serde), disconnect: () => producer.disconnect() };
+}
+
+/** The process and consumer settings of a service under test: on the test cluster, quiet, its own group. */
+export function testServiceSettings(cluster: Cluster, groupId: string) {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    shutdownTimeoutMs: 10_000,
+    logLevel: 'silent',
+    brokers: [...cluster.brokers],
+    schemaRegistryUrl: cluster.schemaRegistryUrl,
+    topicPrefix: '',
+    groupId,
+    sessionTimeoutMs: 6_000,
+  } satisfies ConsumerSettings & Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import type { Source } from '@relay/events';
-import { parseEnv } from '@relay/kafka';
+import { commaSeparated, KAFKA_ENV, parseEnv } from '@relay/kafka';
+import { serviceEnv } from '@relay/service';
 import { Type } from '@sinclair/typebox';
 
 /** Adictiz Box's documented output IPs (the two retired in January 2024 are left out). */
@@ -8,13 +9,9 @@ export const ADICTIZ_OUTPUT_IPS = '35.241.193.158,146.148.125.165,35.187.48.192'
 const list = (description: string, fallback = '') => Type.String({ default: fallback, description });
 
 export const GatewayEnv = Type.Object({
-  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080, description: 'HTTP port' }),
-  HOST: Type.String({ default: '0.0.0.0', description: 'address to listen on' }),
-  KAFKA_BROKERS: Type.String({ minLength: 1, description: 'comma-separated host:port of the Kafka brokers' }),
-  SCHEMA_REGISTRY_URL: Type.String({
-    pattern: '^https?://',
-    description: 'base URL of the Confluent-compatible API',
-  }),
+  ...serviceEnv(8080),
+  KAFKA_BROKERS: KAFKA_ENV.KAFKA_BROKERS,
+  SCHEMA_REGISTRY_URL: KAFKA_ENV.SCHEMA_REGISTRY_URL,
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1, default: 1_048_576, description: 'larger bodies get 413' }),
   PUBLISH_DEADLINE_MS: Type.Integer({
     minimum: 1,
@@ -43,11 +40,6 @@ export const GatewayEnv = Type.Object({
     default: 500,
     description: 'records per produce request at most',
   }),
-  SHUTDOWN_TIMEOUT_MS: Type.Integer({
-    minimum: 1,
-    default: 20_000,
-    description: 'SIGTERM: the longest the drain may take',
-  }),
   TRUSTED_PROXIES: list('IPs or CIDRs of proxies whose X-Forwarded-For is believed; none by default'),
   ADICTIZ_TOKEN: Type.Optional(
     Type.String({ minLength: 16, description: 'shared token of Adictiz webhooks' }),
@@ -63,7 +55,6 @@ export const GatewayEnv = Type.Object({
   KOMO_SIGNING_SECRET: Type.Optional(
     Type.String({ pattern: '^whsec_', description: 'Standard Webhooks secret' }),
   ),
-  LOG_LEVEL: Type.String({ default: 'info', description: 'pino level' }),
 });
 
 export interface SourceAuth {
@@ -95,16 +86,9 @@ export interface GatewayConfig {
   readonly logLevel: string;
 }
 
-function csv(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
 export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const e = parseEnv(GatewayEnv, env);
-  const ips = (value: string) => (value.trim() === '*' ? [] : csv(value));
+  const ips = (value: string) => (value.trim() === '*' ? [] : commaSeparated(value));
   const auth: Record<Source, SourceAuth> = {
     adictiz: {
       token: e.ADICTIZ_TOKEN,
@@ -122,7 +106,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
   return {
     port: e.PORT,
     host: e.HOST,
-    brokers: csv(e.KAFKA_BROKERS),
+    brokers: commaSeparated(e.KAFKA_BROKERS),
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     publishDeadlineMs: e.PUBLISH_DEADLINE_MS,
@@ -133,7 +117,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
     lingerMs: e.LINGER_MS,
     maxBatchRecords: e.MAX_BATCH_RECORDS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    trustedProxies: csv(e.TRUSTED_PROXIES),
+    trustedProxies: commaSeparated(e.TRUSTED_PROXIES),
     auth,
     logLevel: e.LOG_LEVEL,
   };

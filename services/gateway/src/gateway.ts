@@ -4,9 +4,10 @@ import {
   DEAD_LETTER_TOPIC,
   EventSerde,
   KafkajsRecordProducer,
+  kafkaClient,
   SchemaRegistryAdmin,
 } from '@relay/kafka';
-import { Kafka, logLevel } from 'kafkajs';
+import { keepTrying } from '@relay/service';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { GatewayConfig } from './config.ts';
@@ -27,13 +28,7 @@ const RETRY_DELAY_MS = 1_000;
 /** Wires the HTTP app to Kafka and the registry. Readiness stays false until both answered. */
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const metrics = createMetrics();
-  const kafka = new Kafka({
-    clientId: 'relay-gateway',
-    brokers: config.brokers,
-    connectionTimeout: 3_000,
-    requestTimeout: Math.max(config.publishDeadlineMs, 5_000),
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = kafkaClient('relay-gateway', config.brokers, Math.max(config.publishDeadlineMs, 5_000));
   const producer = new KafkajsRecordProducer(kafka, {
     lingerMs: config.lingerMs,
     maxBatchRecords: config.maxBatchRecords,
@@ -61,18 +56,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     ],
   });
 
-  const retry = async (what: string, attempt: () => Promise<void>) => {
-    while (!stopping) {
-      try {
-        await attempt();
-        return;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        logger.warn({ reason }, `${what} failed; trying again in ${RETRY_DELAY_MS} ms`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
-      }
-    }
-  };
+  const retry = (what: string, attempt: () => Promise<void>) =>
+    keepTrying(what, attempt, { logger, stopped: () => stopping, delayMs: RETRY_DELAY_MS });
 
   return {
     app,

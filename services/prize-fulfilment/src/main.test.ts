@@ -5,14 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { events, exampleOf, normalise } from '@relay/events';
-import {
-  createRegistryClient,
-  EventPublisher,
-  EventSerde,
-  KafkajsRecordProducer,
-  SchemaRegistryAdmin,
-} from '@relay/kafka';
-import { committedOffset, eventually, provisionCatalogue } from '@relay/kafka/test-support';
+import { committedOffset, eventually, provisionCatalogue, testPublisher } from '@relay/kafka/test-support';
 import { uniqueName } from '@relay/testkit';
 import { test as base, expect } from '@relay/testkit/vitest';
 import type { InstantWin } from './fulfilment-handler.ts';
@@ -40,14 +33,10 @@ const test = base.extend<{ run: Run }>({
     const prefix = `${uniqueName('pf')}.`;
     await provisionCatalogue(cluster, 1, prefix);
     const streams = catalogueStreams(prefix);
-    const serde = await EventSerde.resolve(
-      createRegistryClient(cluster.schemaRegistryUrl),
-      new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-      [streams.instantWin, streams.prizeFulfilled],
-    );
-    const producer = new KafkajsRecordProducer(kafka);
-    await producer.connect();
-    const publisher = new EventPublisher(producer, serde);
+    const { serde, publisher, disconnect } = await testPublisher(kafka, cluster, [
+      streams.instantWin,
+      streams.prizeFulfilled,
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 'prize-fulfilment-main-'));
     const ledgerPath = join(dir, 'ledger.sqlite');
     const groupId = `${prefix}prize-fulfilment`;
@@ -118,7 +107,7 @@ const test = base.extend<{ run: Run }>({
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await Promise.all(endpoints.map((e) => e.close()));
     await reader.disconnect();
-    await producer.disconnect();
+    await disconnect();
     rmSync(dir, { recursive: true, force: true });
   },
 });

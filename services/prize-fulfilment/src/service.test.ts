@@ -2,14 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { derivedEvents, events, exampleOf, normalise, type ValueOf } from '@relay/events';
-import {
-  createRegistryClient,
-  EventPublisher,
-  EventSerde,
-  KafkajsRecordProducer,
-  SchemaRegistryAdmin,
-} from '@relay/kafka';
-import { eventually, isolate } from '@relay/kafka/test-support';
+import type { EventSerde } from '@relay/kafka';
+import { eventually, isolate, testPublisher, testServiceSettings } from '@relay/kafka/test-support';
 import { test as base, describe, expect } from '@relay/testkit/vitest';
 import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
@@ -77,14 +71,11 @@ const test = base.extend<{ world: World }>({
       prizeFulfilled: await isolate(derivedEvents.prizeFulfilled, topics, cluster.schemaRegistryUrl),
       prizeFailed: await isolate(derivedEvents.prizeFailed, topics, cluster.schemaRegistryUrl),
     };
-    const serde = await EventSerde.resolve(
-      createRegistryClient(cluster.schemaRegistryUrl),
-      new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-      [streams.instantWin, streams.prizeFulfilled, streams.prizeFailed],
-    );
-    const producer = new KafkajsRecordProducer(kafka, { lingerMs: 0 });
-    await producer.connect();
-    const publisher = new EventPublisher(producer, serde);
+    const { serde, publisher, disconnect } = await testPublisher(kafka, cluster, [
+      streams.instantWin,
+      streams.prizeFulfilled,
+      streams.prizeFailed,
+    ]);
     const reader = await collectOutcomes(kafka, serde, streams);
     const ledgerDir = mkdtempSync(join(tmpdir(), 'prize-fulfilment-'));
     const cleanups: (() => Promise<void>)[] = [];
@@ -93,18 +84,10 @@ const test = base.extend<{ world: World }>({
       async service(answer) {
         const endpoint = await startTestEndpoint(answer);
         const config: PrizeFulfilmentConfig = {
-          port: 0,
-          host: '127.0.0.1',
-          brokers: [...cluster.brokers],
-          schemaRegistryUrl: cluster.schemaRegistryUrl,
-          topicPrefix: '',
-          groupId: `prize-fulfilment-${task.id}`,
+          ...testServiceSettings(cluster, `prize-fulfilment-${task.id}`),
           transactionalId: `prize-fulfilment-${task.id}`,
-          sessionTimeoutMs: 10_000,
           endpoint: { url: endpoint.url, timeoutMs: 1_000, retries: 2, retryDelayMs: 10 },
           ledgerPath: join(ledgerDir, 'ledger.sqlite'),
-          shutdownTimeoutMs: 10_000,
-          logLevel: 'silent',
         };
         const service = createPrizeFulfilment(config, pino({ level: 'silent' }), streams);
         await service.start();
@@ -121,7 +104,7 @@ const test = base.extend<{ world: World }>({
     });
     for (const cleanup of cleanups) await cleanup();
     await reader.stop();
-    await producer.disconnect();
+    await disconnect();
     rmSync(ledgerDir, { recursive: true, force: true });
   },
 });

@@ -1,8 +1,7 @@
 import { derivedEvents, events } from '@relay/events';
-import { EventConsumer, withTopicPrefix } from '@relay/kafka';
-import { probeRoutes, type RunnableService } from '@relay/service';
+import { EventConsumer, kafkaClient, withTopicPrefix } from '@relay/kafka';
+import { keepTrying, probeRoutes, type RunnableService } from '@relay/service';
 import { Hono } from 'hono';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { PrizeFulfilmentConfig } from './config.ts';
 import { FulfilmentEndpoint } from './fulfil/endpoint.ts';
@@ -25,8 +24,6 @@ export function catalogueStreams(prefix: string): PrizeFulfilmentStreams {
   };
 }
 
-const RETRY_DELAY_MS = 1_000;
-
 export interface PrizeFulfilment extends RunnableService {
   readonly app: Hono;
   readonly ledger: Ledger;
@@ -42,13 +39,7 @@ export function createPrizeFulfilment(
   streams: PrizeFulfilmentStreams = catalogueStreams(config.topicPrefix),
 ): PrizeFulfilment {
   const metrics = createMetrics();
-  const kafka = new Kafka({
-    clientId: 'prize-fulfilment',
-    brokers: config.brokers,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = kafkaClient('prize-fulfilment', config.brokers);
   const ledger = new Ledger(config.ledgerPath);
   const consumer = new EventConsumer({
     kafka,
@@ -71,11 +62,7 @@ export function createPrizeFulfilment(
     '/',
     probeRoutes({
       registry: metrics.registry,
-      notReadyBecause: () => [
-        ...(stopping ? ['shutting down'] : []),
-        ...(consumer.running ? [] : ['the consumer is not running']),
-        ...(consumer.crashed === undefined ? [] : [`the consumer failed: ${consumer.crashed.message}`]),
-      ],
+      notReadyBecause: () => [...(stopping ? ['shutting down'] : []), ...consumer.notReadyBecause()],
     }),
   );
 
@@ -83,19 +70,8 @@ export function createPrizeFulfilment(
     app,
     ledger,
     async start() {
-      // Kafka or the registry may come up after this service: keep trying, readiness says why not yet.
-      while (!stopping) {
-        try {
-          await consumer.start();
-          return;
-        } catch (error) {
-          logger.warn(
-            { reason: error instanceof Error ? error.message : String(error) },
-            `starting the consumer failed; trying again in ${RETRY_DELAY_MS} ms`,
-          );
-          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
-        }
-      }
+      // Kafka or the registry may come up after this service: readiness says why not yet.
+      await keepTrying('starting the consumer', () => consumer.start(), { logger, stopped: () => stopping });
     },
     async stop() {
       stopping = true;

@@ -2,14 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { events, exampleOf, normalise } from '@relay/events';
-import {
-  createRegistryClient,
-  EventPublisher,
-  EventSerde,
-  KafkajsRecordProducer,
-  SchemaRegistryAdmin,
-} from '@relay/kafka';
-import { eventually, provisionCatalogue } from '@relay/kafka/test-support';
+import { eventually, provisionCatalogue, testPublisher } from '@relay/kafka/test-support';
 import { uniqueName } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 import getPort from 'get-port';
@@ -77,14 +70,7 @@ test('two instances in one group, one killed during the stream: the final leader
   const prefix = `${uniqueName('qs')}.`;
   await provisionCatalogue(cluster, 4, prefix);
   const streams = catalogueStreams(prefix);
-  const serde = await EventSerde.resolve(
-    createRegistryClient(cluster.schemaRegistryUrl),
-    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-    [streams.questionParticipation],
-  );
-  const producer = new KafkajsRecordProducer(kafka);
-  await producer.connect();
-  const publisher = new EventPublisher(producer, serde);
+  const { publisher, disconnect } = await testPublisher(kafka, cluster, [streams.questionParticipation]);
 
   const children: ChildProcess[] = [];
   const instance = async (name: string) => {
@@ -148,6 +134,6 @@ test('two instances in one group, one killed during the stream: the final leader
   } finally {
     for (const child of children)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await producer.disconnect();
+    await disconnect();
   }
 }, 240_000);

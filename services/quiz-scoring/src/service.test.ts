@@ -1,12 +1,6 @@
 import { derivedEvents, events, exampleOf, normalise } from '@relay/events';
-import {
-  createRegistryClient,
-  EventPublisher,
-  EventSerde,
-  KafkajsRecordProducer,
-  SchemaRegistryAdmin,
-} from '@relay/kafka';
-import { eventually, isolate, readAll } from '@relay/kafka/test-support';
+import type { EventSerde } from '@relay/kafka';
+import { eventually, isolate, readAll, testPublisher, testServiceSettings } from '@relay/kafka/test-support';
 import { test as base, describe, expect } from '@relay/testkit/vitest';
 import { pino } from 'pino';
 import type { QuizScoringConfig } from './config.ts';
@@ -88,27 +82,15 @@ const test = base.extend<{ world: World }>({
         'delete.retention.ms': '100',
       }),
     };
-    const serde = await EventSerde.resolve(
-      createRegistryClient(cluster.schemaRegistryUrl),
-      new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-      [streams.questionParticipation, streams.quizScore],
-    );
-    const producer = new KafkajsRecordProducer(kafka);
-    await producer.connect();
-    const publisher = new EventPublisher(producer, serde);
+    const { serde, publisher, disconnect } = await testPublisher(kafka, cluster, [
+      streams.questionParticipation,
+      streams.quizScore,
+    ]);
     const running: QuizScoring[] = [];
     const config: QuizScoringConfig = {
-      port: 0,
-      host: '127.0.0.1',
-      brokers: [...cluster.brokers],
-      schemaRegistryUrl: cluster.schemaRegistryUrl,
-      topicPrefix: '',
-      groupId: `quiz-scoring-${task.id}`,
+      ...testServiceSettings(cluster, `quiz-scoring-${task.id}`),
       transactionalId: `quiz-scoring-${task.id}`,
       exactlyOnce: true,
-      sessionTimeoutMs: 6_000,
-      shutdownTimeoutMs: 10_000,
-      logLevel: 'silent',
     };
     await use({
       streams,
@@ -124,7 +106,7 @@ const test = base.extend<{ world: World }>({
       },
     });
     for (const service of running) await service.stop().catch(() => {});
-    await producer.disconnect();
+    await disconnect();
   },
 });
 

@@ -4,12 +4,12 @@ import {
   createRegistryClient,
   EventConsumer,
   EventSerde,
+  kafkaClient,
   SchemaRegistryAdmin,
   withTopicPrefix,
 } from '@relay/kafka';
-import { probeRoutes, type RunnableService } from '@relay/service';
+import { keepTrying, probeRoutes, type RunnableService } from '@relay/service';
 import { Hono } from 'hono';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { QuizScoringConfig } from './config.ts';
 import { createMetrics } from './metrics.ts';
@@ -37,8 +37,6 @@ export interface QuizScoring extends RunnableService {
   readonly leaderboard: Leaderboard;
 }
 
-const RETRY_DELAY_MS = 1_000;
-
 /**
  * Scores quiz answers exactly once: each new score is written to the compacted scores topic in
  * the same Kafka transaction as the consumer offset of the answer. The scorer's state is rebuilt
@@ -50,13 +48,7 @@ export function createQuizScoring(
   streams: QuizScoringStreams = catalogueStreams(config.topicPrefix),
 ): QuizScoring {
   const metrics = createMetrics();
-  const kafka = new Kafka({
-    clientId: 'quiz-scoring',
-    brokers: config.brokers,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = kafkaClient('quiz-scoring', config.brokers);
   const leaderboard = new Leaderboard();
   const state = new ScoringState();
   let view: ScoresView | undefined;
@@ -71,8 +63,7 @@ export function createQuizScoring(
       registry: metrics.registry,
       notReadyBecause: () => [
         ...(stopping ? ['shutting down'] : []),
-        ...(consumer?.running === true ? [] : ['the consumer is not running']),
-        ...(consumer?.crashed === undefined ? [] : [`the consumer failed: ${consumer.crashed.message}`]),
+        ...(consumer?.notReadyBecause() ?? ['the consumer is not running']),
       ],
     }),
   );
@@ -131,20 +122,19 @@ export function createQuizScoring(
     app,
     leaderboard,
     async start() {
-      while (!stopping) {
-        try {
-          await startOnce();
-          return;
-        } catch (error) {
-          logger.warn(
-            { reason: error instanceof Error ? error.message : String(error) },
-            `starting failed; trying again in ${RETRY_DELAY_MS} ms`,
-          );
-          await view?.stop().catch(() => {});
-          view = undefined;
-          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
-        }
-      }
+      await keepTrying(
+        'starting',
+        async () => {
+          try {
+            await startOnce();
+          } catch (error) {
+            await view?.stop().catch(() => {});
+            view = undefined;
+            throw error;
+          }
+        },
+        { logger, stopped: () => stopping },
+      );
     },
     async stop() {
       stopping = true;

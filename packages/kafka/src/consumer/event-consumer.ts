@@ -273,6 +273,12 @@ export class EventConsumer {
     return this.#running && this.#crashed === undefined;
   }
 
+  /** For a readiness probe: why the consumer is not consuming, if it is not. */
+  notReadyBecause(): string[] {
+    if (this.#crashed !== undefined) return [`the consumer failed: ${this.#crashed.message}`];
+    return this.#running ? [] : ['the consumer is not running'];
+  }
+
   /** What stopped the consumer when it was not asked to, if anything. */
   get crashed(): Error | undefined {
     return this.#crashed;

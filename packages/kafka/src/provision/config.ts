@@ -1,14 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { parseEnv } from '../config/env.ts';
+import { commaSeparated, KAFKA_ENV } from '../config/kafka-env.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const ProvisionEnv = Type.Object({
-  KAFKA_BROKERS: Type.String({ minLength: 1, description: 'comma-separated host:port of the Kafka brokers' }),
-  SCHEMA_REGISTRY_URL: Type.String({
-    pattern: '^https?://',
-    description: 'base URL of the Confluent-compatible API',
-  }),
+  ...KAFKA_ENV,
   RELAY_TOPIC_PARTITIONS: Type.Integer({
     minimum: 1,
     default: 6,
@@ -36,11 +33,6 @@ export const ProvisionEnv = Type.Object({
     default: 30 * DAY_MS,
     description: 'retention.ms of the dead-letter topic',
   }),
-  RELAY_TOPIC_PREFIX: Type.String({
-    default: '',
-    pattern: '^[a-zA-Z0-9._-]*$',
-    description: 'prefix of every topic and subject name, to share a cluster between environments or tests',
-  }),
 });
 
 export interface ProvisionConfig {
@@ -57,9 +49,7 @@ export interface ProvisionConfig {
 export function provisionConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProvisionConfig {
   const parsed = parseEnv(ProvisionEnv, env);
   return {
-    brokers: parsed.KAFKA_BROKERS.split(',')
-      .map((broker) => broker.trim())
-      .filter(Boolean),
+    brokers: commaSeparated(parsed.KAFKA_BROKERS),
     schemaRegistryUrl: parsed.SCHEMA_REGISTRY_URL,
     partitions: parsed.RELAY_TOPIC_PARTITIONS,
     replicationFactor: parsed.RELAY_TOPIC_REPLICATION_FACTOR,
