@@ -172,25 +172,29 @@ function isOutage(error: unknown): boolean {
   return error instanceof Error && error.name.startsWith('KafkaJS');
 }
 
-/** A decoded record; its headers are decoded only for handlers that look at them. */
+/** A decoded record; its key and headers are decoded only for handlers that look at them. */
 class Received<T> implements ConsumedEvent<T> {
   readonly value: T;
-  readonly key: string | null;
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
   readonly timestamp: number;
   readonly #raw: IHeaders | undefined;
+  readonly #key: Buffer | null;
   #headers: Record<string, string> | undefined;
 
   constructor(value: T, batch: Batch, message: KafkaMessage) {
     this.value = value;
-    this.key = message.key === null ? null : message.key.toString();
+    this.#key = message.key;
     this.topic = batch.topic;
     this.partition = batch.partition;
     this.offset = message.offset;
     this.timestamp = Number(message.timestamp);
     this.#raw = message.headers;
+  }
+
+  get key(): string | null {
+    return this.#key === null ? null : this.#key.toString();
   }
 
   get headers(): Readonly<Record<string, string>> {
@@ -597,7 +601,8 @@ export class EventConsumer {
     attempt: number,
   ): Promise<OutgoingRecord[]> {
     const published: OutgoingRecord[] = [];
-    const event = await this.#decode(route, batch, message);
+    const decoded = this.#decode(route, batch, message);
+    const event = decoded instanceof Promise ? await decoded : decoded;
     await route.handler(event, {
       attempt,
       signal: this.#stopping.signal,
@@ -638,12 +643,19 @@ export class EventConsumer {
     else published.push(record);
   }
 
-  async #decode(route: Route, batch: Batch, message: KafkaMessage): Promise<ConsumedEvent<unknown>> {
-    if (message.value === null)
-      throw new RelayError('NOT_AN_EVENT_RECORD', 'a record without a value (tombstone)');
+  /** The record decoded, at once if its schema is known, else after fetching it. */
+  #decode(
+    route: Route,
+    batch: Batch,
+    message: KafkaMessage,
+  ): ConsumedEvent<unknown> | Promise<ConsumedEvent<unknown>> {
+    const value = message.value;
+    if (value === null) throw new RelayError('NOT_AN_EVENT_RECORD', 'a record without a value (tombstone)');
     const serde = this.#serde;
     if (serde === undefined) throw new Error('not started');
-    return new Received(await serde.decode(route.definition, message.value), batch, message);
+    const known = serde.decodeIfKnown(route.definition, value);
+    if (known !== undefined) return new Received(known, batch, message);
+    return serde.decode(route.definition, value).then((decoded) => new Received(decoded, batch, message));
   }
 
   #deadLetter(
