@@ -239,6 +239,26 @@ describe('EventConsumer', () => {
     });
   });
 
+  test('starting with a schema that is not registered fails, naming its subject', async ({
+    kafka,
+    cluster,
+    topics,
+  }) => {
+    const topic = await topics.create('unregistered');
+    const unregistered = { ...events.instantWin, topic, subject: `${topic}-value` };
+    const consumer = new EventConsumer({
+      kafka,
+      schemaRegistryUrl: cluster.schemaRegistryUrl,
+      groupId: 'missing-schema',
+      metrics: new Registry(),
+    }).on(unregistered, async () => {});
+
+    await expect(consumer.start()).rejects.toMatchObject({
+      code: 'SCHEMA_NOT_REGISTERED',
+      message: expect.stringContaining(`${topic}-value`),
+    });
+  });
+
   test('transactional: a failure in the middle of a chunk leaves none of its output, and the retry leaves it once', async ({
     stream,
     topics,
