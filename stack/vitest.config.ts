@@ -1,0 +1,3 @@
+import { relayProject } from '@relay/testkit/vitest-project';
+
+export default relayProject('stack');
