@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { eventually, provisionCatalogue } from '@relay/kafka/test-support';
-import { uniqueName } from '@relay/testkit';
+import { containerOwnerArgs, uniqueName } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
 import getPort from 'get-port';
 import { beforeAll } from 'vitest';
@@ -56,6 +56,7 @@ describe("the services' images", () => {
           '-d',
           '--name',
           name,
+          ...containerOwnerArgs(),
           '--network',
           'host',
           '-e',

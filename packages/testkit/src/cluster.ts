@@ -1,4 +1,5 @@
 import { useAvailableContainerEngine } from './container-engine.ts';
+import { removeOrphanedContainers } from './container-owner.ts';
 import { type Images, imagesFromEnv } from './images.ts';
 import { type StartedKafka, startKafkaContainer } from './kafka-container.ts';
 import { type StartedSchemaRegistry, startSchemaRegistryContainer } from './schema-registry-container.ts';
@@ -34,7 +35,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
   const env = options.env ?? process.env;
   const givenBrokers = parseBrokers(env['KAFKA_BROKERS']);
   const givenRegistry = env['SCHEMA_REGISTRY_URL']?.trim() || undefined;
-  if (givenBrokers === undefined || givenRegistry === undefined) useAvailableContainerEngine(env);
+  if (givenBrokers === undefined || givenRegistry === undefined) {
+    useAvailableContainerEngine(env);
+    await removeOrphanedContainers();
+  }
 
   const images = { ...imagesFromEnv(env), ...options.images };
   const timeouts =

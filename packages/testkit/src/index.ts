@@ -7,6 +7,13 @@ export {
   startCluster,
 } from './cluster.ts';
 export { useAvailableContainerEngine } from './container-engine.ts';
+export {
+  containerOwnerArgs,
+  containerOwnerLabels,
+  isOrphaned,
+  RUN_LABEL,
+  removeOrphanedContainers,
+} from './container-owner.ts';
 export { APICURIO_VERSION, type Images, imagesFromEnv, KAFKA_VERSION } from './images.ts';
 export { type KafkaContainerOptions, type StartedKafka, startKafkaContainer } from './kafka-container.ts';
 export { losingProduceResponses } from './lost-responses.ts';

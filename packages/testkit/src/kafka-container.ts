@@ -1,5 +1,6 @@
 import getPort from 'get-port';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
+import { containerOwnerLabels } from './container-owner.ts';
 
 export interface KafkaContainerOptions {
   readonly image: string;
@@ -51,6 +52,7 @@ export async function startKafkaContainer(options: KafkaContainerOptions): Promi
       KAFKA_LOG_CLEANER_BACKOFF_MS: '1000',
       KAFKA_HEAP_OPTS: `-Xms256m -Xmx${options.heap ?? '768m'}`,
     })
+    .withLabels(containerOwnerLabels())
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .withStartupTimeout(options.startupTimeoutMs ?? 120_000)
     .start();

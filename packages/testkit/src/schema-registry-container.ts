@@ -1,4 +1,5 @@
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
+import { containerOwnerLabels } from './container-owner.ts';
 
 export interface SchemaRegistryContainerOptions {
   readonly image: string;
@@ -25,6 +26,7 @@ export async function startSchemaRegistryContainer(
       options.hostPort === undefined ? HTTP_PORT : { container: HTTP_PORT, host: options.hostPort },
     )
     .withEnvironment({ JAVA_OPTS_APPEND: `-Xmx${options.heap ?? '512m'}` })
+    .withLabels(containerOwnerLabels())
     .withWaitStrategy(Wait.forHttp(`${CONFLUENT_API_PATH}/subjects`, HTTP_PORT).forStatusCode(200))
     .withStartupTimeout(options.startupTimeoutMs ?? 120_000)
     .start();
