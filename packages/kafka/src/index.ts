@@ -22,7 +22,7 @@ export { ERROR_CODES, type ErrorCode, RelayError } from './errors.ts';
 export { EventPublisher, type Publishable, type PublishableValue } from './producer/event-publisher.ts';
 export { type BatchingOptions, KafkajsRecordProducer } from './producer/kafkajs-producer.ts';
 export type { Delivery, OutgoingRecord, RecordHeaders, RecordProducer } from './producer/record-producer.ts';
-export { type ProvisionConfig, provisionConfigFromEnv } from './provision/config.ts';
+export { type ProvisionConfig, ProvisionEnv, provisionConfigFromEnv } from './provision/config.ts';
 export { DEAD_LETTER_TOPIC, desiredState, withTopicPrefix } from './provision/desired.ts';
 export { provision } from './provision/provision.ts';
 export {

@@ -8,6 +8,12 @@ export const ADICTIZ_OUTPUT_IPS = '35.241.193.158,146.148.125.165,35.187.48.192'
 
 const list = (description: string, fallback = '') => Type.String({ default: fallback, description });
 
+const tokenIn = Type.Union([Type.Literal('header'), Type.Literal('query')], {
+  default: 'header',
+  description:
+    'where the token is looked for: `Authorization: Bearer` or `X-Webhook-Token` header, or `?token=`',
+});
+
 export const GatewayEnv = Type.Object({
   ...serviceEnv(8080),
   KAFKA_BROKERS: KAFKA_ENV.KAFKA_BROKERS,
@@ -27,7 +33,7 @@ export const GatewayEnv = Type.Object({
   DEDUPE_WINDOW_MS: Type.Integer({
     minimum: 0,
     default: 86_400_000,
-    description: 'how long a published event_id is remembered',
+    description: 'how long a published event_id is remembered (in memory, per instance)',
   }),
   DEDUPE_MAX_ENTRIES: Type.Integer({
     minimum: 1,
@@ -40,17 +46,19 @@ export const GatewayEnv = Type.Object({
     default: 500,
     description: 'records per produce request at most',
   }),
-  TRUSTED_PROXIES: list('IPs or CIDRs of proxies whose X-Forwarded-For is believed; none by default'),
+  TRUSTED_PROXIES: list(
+    'IPs or CIDRs of proxies whose X-Forwarded-For is believed (read right to left); none: the socket peer is the sender',
+  ),
   ADICTIZ_TOKEN: Type.Optional(
     Type.String({ minLength: 16, description: 'shared token of Adictiz webhooks' }),
   ),
-  ADICTIZ_TOKEN_IN: Type.Union([Type.Literal('header'), Type.Literal('query')], { default: 'header' }),
+  ADICTIZ_TOKEN_IN: tokenIn,
   ADICTIZ_ALLOWED_IPS: list("sender IPs or CIDRs; '*' allows any", ADICTIZ_OUTPUT_IPS),
   ADICTIZ_SIGNING_SECRET: Type.Optional(
     Type.String({ pattern: '^whsec_', description: 'Standard Webhooks secret' }),
   ),
   KOMO_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'shared token of Komo webhooks' })),
-  KOMO_TOKEN_IN: Type.Union([Type.Literal('header'), Type.Literal('query')], { default: 'header' }),
+  KOMO_TOKEN_IN: tokenIn,
   KOMO_ALLOWED_IPS: list("sender IPs or CIDRs; '*' allows any", '*'),
   KOMO_SIGNING_SECRET: Type.Optional(
     Type.String({ pattern: '^whsec_', description: 'Standard Webhooks secret' }),

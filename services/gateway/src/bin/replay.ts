@@ -1,40 +1,25 @@
 import { definitions } from '@relay/events';
 import {
+  commaSeparated,
   createRegistryClient,
-  DEAD_LETTER_TOPIC,
   EventSerde,
   KafkajsRecordProducer,
+  kafkaClient,
   parseEnv,
   RelayError,
   SchemaRegistryAdmin,
 } from '@relay/kafka';
-import { Type } from '@sinclair/typebox';
-import { Kafka, logLevel } from 'kafkajs';
 import { replayDeadLetters } from '../replay/replay.ts';
+import { ReplayEnv } from '../replay/replay-env.ts';
 
 /**
  * `npm run replay [-- --dry-run]`: after a fix or a schema change has landed, runs the
  * dead-lettered bodies through the gateway's checks again and publishes those that now pass.
  */
-const ReplayEnv = Type.Object({
-  KAFKA_BROKERS: Type.String({ minLength: 1, description: 'comma-separated host:port of the Kafka brokers' }),
-  SCHEMA_REGISTRY_URL: Type.String({
-    pattern: '^https?://',
-    description: 'base URL of the Confluent-compatible API',
-  }),
-  DEAD_LETTER_TOPIC: Type.String({ default: DEAD_LETTER_TOPIC, description: 'the topic to replay' }),
-});
-
 try {
   const env = parseEnv(ReplayEnv);
   const dryRun = process.argv.includes('--dry-run');
-  const kafka = new Kafka({
-    clientId: 'relay-replay',
-    brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-    connectionTimeout: 5_000,
-    requestTimeout: 30_000,
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = kafkaClient('relay-replay', commaSeparated(env.KAFKA_BROKERS), 30_000);
   const producer = new KafkajsRecordProducer(kafka);
   await producer.connect();
   try {
