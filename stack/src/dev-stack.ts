@@ -14,11 +14,14 @@ import {
   RelayError,
   SchemaRegistryAdmin,
 } from '@relay/kafka';
-import { createPrizeFulfilment, configFromEnv as fulfilmentConfigFromEnv } from '@relay/prize-fulfilment';
+import {
+  createPrizeFulfilment,
+  configFromEnv as fulfilmentConfigFromEnv,
+  startEndpointStandIn,
+} from '@relay/prize-fulfilment';
 import { createQuizScoring, configFromEnv as quizConfigFromEnv } from '@relay/quiz-scoring';
 import { ClusterStartError, startCluster } from '@relay/testkit';
 import { pino } from 'pino';
-import { startFulfilmentStub } from './fulfilment-stub.ts';
 
 /**
  * `npm start`: the whole system on this machine. Kafka and the registry (containers, or
@@ -79,7 +82,7 @@ try {
   stops.push(() => gateway.stop());
   const gatewayUrl = await listen(gateway.app, Number(process.env['PORT'] ?? 8080));
 
-  const stub = await startFulfilmentStub(print);
+  const stub = await startEndpointStandIn({ log: print });
   stops.push(() => new Promise((resolve) => stub.server.close(() => resolve())));
   const fulfilment = createPrizeFulfilment(
     fulfilmentConfigFromEnv({

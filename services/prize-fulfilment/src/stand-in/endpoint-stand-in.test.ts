@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEndpointStandIn } from './endpoint-stand-in.ts';
+
+const servers: Array<{ close: (done: () => void) => void }> = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(resolve))));
+});
+
+async function deliver(url: string, key: string): Promise<{ status: number; reference: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify({ prize: 'x' }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const body = (await response.json()) as { reference: string };
+  return { status: response.status, reference: body.reference };
+}
+
+describe('the fulfilment endpoint stand-in', () => {
+  it('answers the same reference for the same Idempotency-Key, and delivers it once', async () => {
+    const delivered: string[] = [];
+    const { url, server } = await startEndpointStandIn({ log: (line) => delivered.push(line) });
+    servers.push(server);
+
+    const first = await deliver(url, 'event-1:0');
+    const again = await deliver(url, 'event-1:0');
+
+    expect(first).toEqual({ status: 200, reference: 'stand-in-1' });
+    expect(again).toEqual(first);
+    expect(delivered).toHaveLength(1);
+  });
+
+  it('answers a new reference for another key', async () => {
+    const { url, server } = await startEndpointStandIn();
+    servers.push(server);
+
+    const first = await deliver(url, 'event-1:0');
+    const second = await deliver(url, 'event-2:0');
+
+    expect(second.reference).not.toBe(first.reference);
+  });
+});
