@@ -12,5 +12,6 @@ if [ -S /var/run/docker.sock ] && curl -fsS --max-time 3 --unix-socket /var/run/
 fi
 [ "$(id -u)" = 0 ] || { log "installing Podman and building images needs root (apt-get, podman)"; exit 1; }
 bash "$INFRA_DIR/podman.sh"
+bash "$INFRA_DIR/compose.sh"
 bash "$INFRA_DIR/build-images.sh"
 log "infrastructure ready in $(( $(date +%s) - started )) s (cache: $RELAY_CACHE_DIR)"

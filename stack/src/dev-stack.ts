@@ -22,6 +22,7 @@ import {
 import { createQuizScoring, configFromEnv as quizConfigFromEnv } from '@relay/quiz-scoring';
 import { ClusterStartError, startCluster } from '@relay/testkit';
 import { pino } from 'pino';
+import { prizeWonBody } from './sample-webhooks.ts';
 
 /**
  * `npm start`: the whole system on this machine. Kafka and the registry (containers, or
@@ -101,18 +102,18 @@ try {
   stops.push(() => quiz.stop());
   const quizUrl = await listen(quiz.app, Number(process.env['QUIZ_SCORING_PORT'] ?? 8082));
 
-  const win = JSON.parse(exampleOf(events.instantWin).body);
   const eventId = `demo-${randomBytes(4).toString('hex')}`;
-  Object.assign(win, { request_id: eventId });
-  Object.assign(win.data, {
-    prize_type: 'code',
-    prize_name: 'Welcome voucher',
-    user_id: 'demo-user',
-    data: 'WELCOME-2026',
+  const win = prizeWonBody({
+    eventId,
+    userId: 'demo-user',
+    prizeType: 'code',
+    prizeId: 'welcome',
+    prizeName: 'Welcome voucher',
+    code: 'WELCOME-2026',
   });
   const answer = JSON.parse(exampleOf(events.questionParticipation).body);
-  const post = (body: unknown) =>
-    `curl -sS -X POST ${gatewayUrl}/webhooks/adictiz -H 'authorization: Bearer ${gatewayEnv.ADICTIZ_TOKEN}' -H 'content-type: application/json' --data-binary '${JSON.stringify(body)}'`;
+  const post = (body: string) =>
+    `curl -sS -X POST ${gatewayUrl}/webhooks/adictiz -H 'authorization: Bearer ${gatewayEnv.ADICTIZ_TOKEN}' -H 'content-type: application/json' --data-binary '${body}'`;
 
   print(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   print(`  KAFKA_BROKERS=${common['KAFKA_BROKERS']}`);
@@ -124,7 +125,7 @@ try {
   print(`  ${post(win)}`);
   print(`  curl -sS ${fulfilmentUrl}/fulfilments/by-event/${eventId}`);
   print('A quiz answer, then the leaderboard:');
-  print(`  ${post(answer)}`);
+  print(`  ${post(JSON.stringify(answer))}`);
   print(`  curl -sS ${quizUrl}/operations/${answer.data.operation_id}/leaderboard`);
   print('Press Ctrl-C to stop.');
 

@@ -40,4 +40,13 @@ describe('the fulfilment endpoint stand-in', () => {
 
     expect(second.reference).not.toBe(first.reference);
   });
+
+  it('answers its health check, which the service image HEALTHCHECK asks', async () => {
+    const { url, server } = await startEndpointStandIn();
+    servers.push(server);
+
+    const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(5_000) });
+
+    expect(response.status).toBe(200);
+  });
 });

@@ -21,6 +21,11 @@ export async function startEndpointStandIn(
   const server = createServer(
     { requestTimeout: 10_000, headersTimeout: 5_000 },
     async (request, response) => {
+      // The service image's HEALTHCHECK asks /healthz on PORT, so the stand-in answers it too.
+      if (request.method === 'GET' && request.url === '/healthz') {
+        response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        return;
+      }
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const key = String(request.headers['idempotency-key'] ?? `call-${delivered.size}`);
