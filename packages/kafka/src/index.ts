@@ -23,7 +23,7 @@ export { EventPublisher, type Publishable, type PublishableValue } from './produ
 export { type BatchingOptions, KafkajsRecordProducer } from './producer/kafkajs-producer.ts';
 export type { Delivery, OutgoingRecord, RecordHeaders, RecordProducer } from './producer/record-producer.ts';
 export { type ProvisionConfig, ProvisionEnv, provisionConfigFromEnv } from './provision/config.ts';
-export { DEAD_LETTER_TOPIC, desiredState, withTopicPrefix } from './provision/desired.ts';
+export { DEAD_LETTER_TOPIC, desiredState, replicationFor, withTopicPrefix } from './provision/desired.ts';
 export { provision } from './provision/provision.ts';
 export {
   type CompatibilityLevel,

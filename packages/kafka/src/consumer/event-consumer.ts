@@ -6,6 +6,7 @@ import { RelayError } from '../errors.ts';
 import type { Publishable, PublishableValue } from '../producer/event-publisher.ts';
 import { KafkajsRecordProducer } from '../producer/kafkajs-producer.ts';
 import type { OutgoingRecord, RecordProducer } from '../producer/record-producer.ts';
+import { replicationFor } from '../provision/desired.ts';
 import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import { createRegistryClient } from '../schema-registry/client.ts';
 import { EventSerde } from '../serde/event-serde.ts';
@@ -403,7 +404,20 @@ export class EventConsumer {
       if (missing.length > 0)
         throw new RelayError('TOPIC_NOT_FOUND', `${missing.join(', ')} (run \`npm run provision\`)`);
       if (!existing.has(this.#deadLetterTopic)) {
-        await admin.createTopics({ topics: [{ topic: this.#deadLetterTopic }], waitForLeaders: true });
+        // Replicated as provisioning replicates the catalogue, not as the broker's defaults say
+        // (often one copy): a dead letter is the last copy of a record the group could not handle.
+        const { brokers } = await admin.describeCluster();
+        const { replicationFactor, minInsyncReplicas } = replicationFor(brokers.length);
+        await admin.createTopics({
+          topics: [
+            {
+              topic: this.#deadLetterTopic,
+              replicationFactor,
+              configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }],
+            },
+          ],
+          waitForLeaders: true,
+        });
       }
     } finally {
       await admin.disconnect();

@@ -34,10 +34,28 @@ export interface DesiredState {
   readonly subjects: readonly SubjectSpec[];
 }
 
+/**
+ * The replication of every topic the relay creates, unless configured: three copies where the
+ * cluster has three brokers, and `acks=all` writes needing all but one, so one broker may be down.
+ */
+export function replicationFor(
+  brokerCount: number,
+  config: {
+    readonly replicationFactor?: number | undefined;
+    readonly minInsyncReplicas?: number | undefined;
+  } = {},
+): { readonly replicationFactor: number; readonly minInsyncReplicas: number } {
+  const replicationFactor = config.replicationFactor ?? Math.min(3, brokerCount);
+  return {
+    replicationFactor,
+    minInsyncReplicas: config.minInsyncReplicas ?? Math.max(1, replicationFactor - 1),
+  };
+}
+
 /** What the cluster should hold: every topic and subject of the catalogue, and the dead-letter topic. */
 export function desiredState(config: ProvisionConfig, brokerCount: number): DesiredState {
-  const replicationFactor = config.replicationFactor ?? Math.min(3, brokerCount);
-  const minInsync = String(config.minInsyncReplicas ?? Math.max(1, replicationFactor - 1));
+  const { replicationFactor, minInsyncReplicas } = replicationFor(brokerCount, config);
+  const minInsync = String(minInsyncReplicas);
   const topic = (name: string, settings: Record<string, string>): TopicSpec => ({
     name,
     partitions: config.partitions,
