@@ -15,6 +15,7 @@ export {
   removeOrphanedContainers,
 } from './container-owner.ts';
 export { APICURIO_VERSION, type Images, imagesFromEnv, KAFKA_VERSION } from './images.ts';
+export { type KafkaClusterOptions, type StartedKafkaCluster, startKafkaCluster } from './kafka-cluster.ts';
 export { type KafkaContainerOptions, type StartedKafka, startKafkaContainer } from './kafka-container.ts';
 export { losingProduceResponses } from './lost-responses.ts';
 export {

@@ -1,6 +1,7 @@
 import getPort from 'get-port';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { containerOwnerLabels } from './container-owner.ts';
+import { KAFKA_STARTED, sharedBrokerSettings } from './kafka-settings.ts';
 
 export interface KafkaContainerOptions {
   readonly image: string;
@@ -39,21 +40,14 @@ export async function startKafkaContainer(options: KafkaContainerOptions): Promi
       KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
       KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
       KAFKA_CONTROLLER_QUORUM_VOTERS: `1@localhost:${CONTROLLER_PORT}`,
-      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-      KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '1',
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS: '1',
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-      KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
-      // Compaction within a test's time: the cleaner looks for work every second, not every 15.
-      KAFKA_LOG_CLEANER_BACKOFF_MS: '1000',
-      KAFKA_HEAP_OPTS: `-Xms256m -Xmx${options.heap ?? '768m'}`,
+      ...sharedBrokerSettings({
+        replicationFactor: 1,
+        minInsyncReplicas: 1,
+        ...(options.heap ? { heap: options.heap } : {}),
+      }),
     })
     .withLabels(containerOwnerLabels())
-    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+    .withWaitStrategy(Wait.forLogMessage(KAFKA_STARTED))
     .withStartupTimeout(options.startupTimeoutMs ?? 120_000)
     .start();
   return { brokers: [`127.0.0.1:${hostPort}`], container };

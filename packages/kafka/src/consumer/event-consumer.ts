@@ -6,6 +6,7 @@ import { RelayError } from '../errors.ts';
 import type { Publishable, PublishableValue } from '../producer/event-publisher.ts';
 import { KafkajsRecordProducer } from '../producer/kafkajs-producer.ts';
 import type { OutgoingRecord, RecordProducer } from '../producer/record-producer.ts';
+import { createTopicsAndWait } from '../provision/create-topic.ts';
 import { replicationFor } from '../provision/desired.ts';
 import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import { createRegistryClient } from '../schema-registry/client.ts';
@@ -231,7 +232,9 @@ export class EventConsumer {
   readonly #deadLetterTopic: string;
   readonly #ownsProducer: boolean;
   readonly #producer: RecordProducer;
-  readonly #transactions: Producer | undefined;
+  #transactions: Producer | undefined;
+  /** Set when a transaction could not be aborted: its producer is stuck and must be replaced. */
+  #transactionsBroken = false;
   readonly #stopping = new AbortController();
   readonly #boundMetrics = new Map<
     string,
@@ -254,15 +257,36 @@ export class EventConsumer {
     this.#deadLetterTopic = options.deadLetterTopic ?? deadLetterTopicOf(options.groupId);
     this.#ownsProducer = options.producer === undefined;
     this.#producer = options.producer ?? new KafkajsRecordProducer(options.kafka, { lingerMs: 0 });
-    this.#transactions =
-      options.transactional === undefined
-        ? undefined
-        : options.kafka.producer({
-            transactionalId: options.transactional.transactionalId,
-            transactionTimeout: options.transactional.timeoutMs ?? 10_000,
-            idempotent: true,
-            maxInFlightRequests: 1,
-          });
+    this.#transactions = this.#transactionalProducer();
+  }
+
+  #transactionalProducer(): Producer | undefined {
+    const { transactional } = this.#options;
+    return transactional === undefined
+      ? undefined
+      : this.#options.kafka.producer({
+          transactionalId: transactional.transactionalId,
+          transactionTimeout: transactional.timeoutMs ?? 10_000,
+          idempotent: true,
+          maxInFlightRequests: 1,
+        });
+  }
+
+  /**
+   * The transactional producer, replaced first if the last one got stuck: kafkajs leaves a
+   * producer whose abort failed (the cluster unreachable) in a state where every later
+   * transaction is refused. The new producer's InitProducerId, under the same transactional id,
+   * fences the old one and has the coordinator abort whatever it left open.
+   */
+  async #usableTransactions(): Promise<Producer> {
+    if (this.#transactionsBroken) {
+      await this.#transactions?.disconnect().catch(() => {});
+      this.#transactions = this.#transactionalProducer();
+      await this.#transactions?.connect();
+      this.#transactionsBroken = false;
+    }
+    if (this.#transactions === undefined) throw new Error('not a transactional consumer');
+    return this.#transactions;
   }
 
   get groupId(): string {
@@ -347,9 +371,7 @@ export class EventConsumer {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) =>
-        this.#transactions === undefined
-          ? this.#eachBatch(payload)
-          : this.#eachBatchInTransactions(payload, this.#transactions),
+        this.#transactions === undefined ? this.#eachBatch(payload) : this.#eachBatchInTransactions(payload),
     });
     this.#running = true;
     this.#logger.info(
@@ -408,16 +430,13 @@ export class EventConsumer {
         // (often one copy): a dead letter is the last copy of a record the group could not handle.
         const { brokers } = await admin.describeCluster();
         const { replicationFactor, minInsyncReplicas } = replicationFor(brokers.length);
-        await admin.createTopics({
-          topics: [
-            {
-              topic: this.#deadLetterTopic,
-              replicationFactor,
-              configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }],
-            },
-          ],
-          waitForLeaders: true,
-        });
+        await createTopicsAndWait(admin, [
+          {
+            topic: this.#deadLetterTopic,
+            replicationFactor,
+            configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }],
+          },
+        ]);
       }
     } finally {
       await admin.disconnect();
@@ -449,10 +468,13 @@ export class EventConsumer {
    * Handles records in chunks; each chunk's outputs and its next offset are committed in one
    * transaction. A failure aborts the chunk: its records are fetched and handled again.
    */
-  async #eachBatchInTransactions(
-    { batch, resolveOffset, heartbeat, isRunning, isStale }: BatchPayload,
-    producer: Producer,
-  ): Promise<void> {
+  async #eachBatchInTransactions({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: BatchPayload): Promise<void> {
     const route = this.#routes.get(batch.topic);
     if (route === undefined) return;
     await this.#assigned;
@@ -462,7 +484,7 @@ export class EventConsumer {
     let uncommitted = 0;
     const commit = async () => {
       if (last === undefined || uncommitted === 0) return;
-      await this.#commitChunk(producer, batch, last, outputs);
+      await this.#commitChunk(batch, last, outputs);
       this.#options.transactional?.onCommitted?.();
       // kafkajs fetches from the resolved offset: resolving only what is committed keeps the rest to redo.
       resolveOffset(last);
@@ -487,9 +509,11 @@ export class EventConsumer {
     }
   }
 
-  async #commitChunk(producer: Producer, batch: Batch, last: string, outputs: readonly OutgoingRecord[]) {
-    const transaction = await producer.transaction();
+  async #commitChunk(batch: Batch, last: string, outputs: readonly OutgoingRecord[]) {
+    let transaction: Awaited<ReturnType<Producer['transaction']>> | undefined;
     try {
+      const producer = await this.#usableTransactions();
+      transaction = await producer.transaction();
       const byTopic = new Map<string, OutgoingRecord[]>();
       for (const record of outputs) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
       if (byTopic.size > 0) {
@@ -512,13 +536,16 @@ export class EventConsumer {
       });
       await transaction.commit();
     } catch (error) {
-      await transaction.abort().catch(() => {});
+      const aborted = await (transaction?.abort().then(
+        () => true,
+        () => false,
+      ) ?? false);
+      if (!aborted) this.#transactionsBroken = true;
+      // No `cause`: kafkajs decides whether to restart the consumer from the innermost cause,
+      // and kafkajs calls its transaction errors non-retriable; the chunk is always worth redoing.
       throw new RelayError(
         'KAFKA_UNAVAILABLE',
-        `a transaction up to ${batch.topic}/${batch.partition}@${last} failed`,
-        {
-          cause: error,
-        },
+        `a transaction up to ${batch.topic}/${batch.partition}@${last} failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
   }

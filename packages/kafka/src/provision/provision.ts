@@ -4,6 +4,7 @@ import { ConfigResourceTypes } from '../kafkajs-enums.ts';
 import type { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import { readSubjects, readTopics } from './cluster-state.ts';
 import type { ProvisionConfig } from './config.ts';
+import { createTopicsAndWait } from './create-topic.ts';
 import { desiredState } from './desired.ts';
 import { type Action, type Plan, planProvisioning } from './plan.ts';
 
@@ -16,18 +17,14 @@ async function apply(action: Action, admin: Admin, registry: SchemaRegistryAdmin
   switch (action.kind) {
     case 'create-topic': {
       const { topic } = action;
-      await admin.createTopics({
-        waitForLeaders: true,
-        timeout: 30_000,
-        topics: [
-          {
-            topic: topic.name,
-            numPartitions: topic.partitions,
-            replicationFactor: topic.replicationFactor,
-            configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
-          },
-        ],
-      });
+      await createTopicsAndWait(admin, [
+        {
+          topic: topic.name,
+          numPartitions: topic.partitions,
+          replicationFactor: topic.replicationFactor,
+          configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
+        },
+      ]);
       return;
     }
     case 'alter-topic-config':
