@@ -97,6 +97,7 @@ function watchInSyncReplicas(admin: Admin, topics: readonly string[]) {
 test('three brokers, min.insync.replicas 2: with one stopped nothing is refused, with two stopped the gateway answers 503 and acknowledges nothing it did not store, and both consumers finish correctly once they return', async ({
   cluster,
   onTestFinished,
+  annotate,
 }) => {
   const kafkaCluster: StartedKafkaCluster = await startKafkaCluster({ image: imagesFromEnv().kafka });
   onTestFinished(() => kafkaCluster.stop());
@@ -315,5 +316,6 @@ test('three brokers, min.insync.replicas 2: with one stopped nothing is refused,
     storedDespite503: outcomes.filter((o) => o.phase === 'resent' && o.status === 200).length,
     endpointDeliveries: delivered,
   };
-  console.info(`three brokers: ${JSON.stringify(summary)}`);
+  // The figures, in the report (reports/vitest.json) and the reporter's output.
+  await annotate(`three brokers: ${JSON.stringify(summary)}`, 'figures');
 }, 420_000);
