@@ -18,6 +18,7 @@ export const GatewayEnv = Type.Object({
   ...serviceEnv(8080),
   KAFKA_BROKERS: KAFKA_ENV.KAFKA_BROKERS,
   SCHEMA_REGISTRY_URL: KAFKA_ENV.SCHEMA_REGISTRY_URL,
+  RELAY_TOPIC_PREFIX: KAFKA_ENV.RELAY_TOPIC_PREFIX,
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1, default: 1_048_576, description: 'larger bodies get 413' }),
   PUBLISH_DEADLINE_MS: Type.Integer({
     minimum: 1,
@@ -88,6 +89,8 @@ export interface GatewayConfig {
   readonly dedupeMaxEntries: number;
   readonly lingerMs: number;
   readonly maxBatchRecords: number;
+  /** Prefix of the topics and subjects published to (RELAY_TOPIC_PREFIX). */
+  readonly topicPrefix: string;
   readonly shutdownTimeoutMs: number;
   readonly trustedProxies: readonly string[];
   readonly auth: Readonly<Record<Source, SourceAuth>>;
@@ -124,6 +127,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
     dedupeMaxEntries: e.DEDUPE_MAX_ENTRIES,
     lingerMs: e.LINGER_MS,
     maxBatchRecords: e.MAX_BATCH_RECORDS,
+    topicPrefix: e.RELAY_TOPIC_PREFIX,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     trustedProxies: commaSeparated(e.TRUSTED_PROXIES),
     auth,

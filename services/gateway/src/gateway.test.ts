@@ -10,7 +10,8 @@ import {
   toSenderBody,
 } from '@relay/events';
 import { createRegistryClient, DEAD_LETTER_TOPIC, EventSerde, SchemaRegistryAdmin } from '@relay/kafka';
-import { provisionCatalogue } from '@relay/kafka/test-support';
+import { provisionCatalogue, readAll } from '@relay/kafka/test-support';
+import { uniqueName } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
 import { type IHeaders, Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
@@ -403,5 +404,29 @@ describe('probes and documents', () => {
         '/readyz',
       ]),
     );
+  });
+});
+
+describe('RELAY_TOPIC_PREFIX', () => {
+  test('publishes events to the prefixed topics and keeps rejected bodies on the prefixed dead-letter topic', async () => {
+    const prefix = `${uniqueName('gw')}.`;
+    await provisionCatalogue(cluster, 1, prefix);
+    const prefixed = await startGateway({ RELAY_TOPIC_PREFIX: prefix });
+    try {
+      const eventId = `${prefix}win`;
+      const body = JSON.stringify({ ...JSON.parse(exampleOf(events.instantWin).body), request_id: eventId });
+      const accepted = await post('/webhooks/adictiz', body, {}, prefixed.url);
+      expect(accepted.status).toBe(202);
+      expect(await accepted.json()).toMatchObject({ topic: `${prefix}${events.instantWin.topic}` });
+      const [stored] = await readAll(kafka, `${prefix}${events.instantWin.topic}`, 1);
+      expect(stored?.headers['ce_id']).toBe(eventId);
+
+      const rejected = await post('/webhooks/adictiz', '{"broken', {}, prefixed.url);
+      expect(rejected.status).toBe(400);
+      const [letter] = await readAll(kafka, `${prefix}${DEAD_LETTER_TOPIC}`, 1);
+      expect(letter?.value?.toString()).toBe('{"broken');
+    } finally {
+      await prefixed.close();
+    }
   });
 });

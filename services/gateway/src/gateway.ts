@@ -1,7 +1,5 @@
-import { definitions } from '@relay/events';
 import {
   createRegistryClient,
-  DEAD_LETTER_TOPIC,
   EventSerde,
   KafkajsRecordProducer,
   kafkaClient,
@@ -14,6 +12,7 @@ import type { GatewayConfig } from './config.ts';
 import { createMetrics } from './metrics.ts';
 import { DeadLetterWriter } from './publish/dead-letters.ts';
 import { Deduplicator } from './publish/dedupe.ts';
+import { publishedCatalogue } from './publish/published-catalogue.ts';
 
 export interface Gateway {
   readonly app: ReturnType<typeof createApp>;
@@ -36,6 +35,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     onBatch: (records) => metrics.batchRecords.observe(records),
   });
   const registryAdmin = new SchemaRegistryAdmin(config.schemaRegistryUrl, { timeoutMs: 3_000 });
+  const catalogue = publishedCatalogue(config.topicPrefix);
   let serde: EventSerde | undefined;
   let connected = false;
   let stopping = false;
@@ -44,7 +44,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     config,
     producer,
     serde: () => serde,
-    deadLetters: new DeadLetterWriter(producer, DEAD_LETTER_TOPIC),
+    catalogue,
+    deadLetters: new DeadLetterWriter(producer, catalogue.deadLetterTopic),
     dedupe: new Deduplicator({ windowMs: config.dedupeWindowMs, maxEntries: config.dedupeMaxEntries }),
     metrics,
     logger,
@@ -71,7 +72,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
           serde = await EventSerde.resolve(
             createRegistryClient(config.schemaRegistryUrl, { timeoutMs: 3_000 }),
             registryAdmin,
-            definitions,
+            catalogue.definitions,
           );
         }),
       ]);

@@ -1,4 +1,3 @@
-import { definitions } from '@relay/events';
 import {
   commaSeparated,
   createRegistryClient,
@@ -9,6 +8,7 @@ import {
   RelayError,
   SchemaRegistryAdmin,
 } from '@relay/kafka';
+import { publishedCatalogue } from '../publish/published-catalogue.ts';
 import { replayDeadLetters } from '../replay/replay.ts';
 import { ReplayEnv } from '../replay/replay-env.ts';
 
@@ -19,6 +19,7 @@ import { ReplayEnv } from '../replay/replay-env.ts';
 try {
   const env = parseEnv(ReplayEnv);
   const dryRun = process.argv.includes('--dry-run');
+  const catalogue = publishedCatalogue(env.RELAY_TOPIC_PREFIX);
   const kafka = kafkaClient('relay-replay', commaSeparated(env.KAFKA_BROKERS), 30_000);
   const producer = new KafkajsRecordProducer(kafka);
   await producer.connect();
@@ -26,13 +27,14 @@ try {
     const serde = await EventSerde.resolve(
       createRegistryClient(env.SCHEMA_REGISTRY_URL),
       new SchemaRegistryAdmin(env.SCHEMA_REGISTRY_URL),
-      definitions,
+      catalogue.definitions,
     );
     const report = await replayDeadLetters({
       kafka,
       producer,
       serde,
-      deadLetterTopic: env.DEAD_LETTER_TOPIC,
+      deadLetterTopic: env.DEAD_LETTER_TOPIC ?? catalogue.deadLetterTopic,
+      catalogue,
       dryRun,
     });
     process.stdout.write(

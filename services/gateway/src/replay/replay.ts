@@ -3,6 +3,7 @@ import type { EventSerde, RecordProducer } from '@relay/kafka';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import pRetry from 'p-retry';
 import { DEAD_LETTER_HEADERS } from '../publish/dead-letters.ts';
+import { type PublishedCatalogue, publishedCatalogue } from '../publish/published-catalogue.ts';
 
 export const REPLAY_COUNT_HEADER = 'relay_replay_count';
 
@@ -18,6 +19,8 @@ export interface ReplayOptions {
   readonly producer: RecordProducer;
   readonly serde: EventSerde;
   readonly deadLetterTopic: string;
+  /** Where bodies that now pass are published; the catalogue's own topics by default. */
+  readonly catalogue?: PublishedCatalogue;
   /** The consumer group whose committed offsets say what was replayed already. */
   readonly groupId?: string;
   readonly dryRun?: boolean;
@@ -102,11 +105,12 @@ async function replayOne(options: ReplayOptions, message: KafkaMessage): Promise
   const result = normalise({ source, body, eventType, receivedAt });
   if (options.dryRun === true) return result.ok;
   if (result.ok) {
+    const definition = (options.catalogue ?? publishedCatalogue('')).as(result.definition);
     await producer.send({
-      topic: result.definition.topic,
+      topic: definition.topic,
       key: result.key,
-      value: await serde.encode(result.definition, result.event),
-      headers: cloudEventHeaders(result.definition, result.event),
+      value: await serde.encode(definition, result.event),
+      headers: cloudEventHeaders(definition, result.event),
     });
     return true;
   }

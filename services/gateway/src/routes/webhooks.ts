@@ -12,12 +12,14 @@ import { type ProblemCode, problem } from '../problems.ts';
 import type { DeadLetterWriter } from '../publish/dead-letters.ts';
 import { withDeadline } from '../publish/deadline.ts';
 import type { Deduplicator } from '../publish/dedupe.ts';
+import type { PublishedCatalogue } from '../publish/published-catalogue.ts';
 
 export interface WebhookDeps {
   readonly config: GatewayConfig;
   readonly producer: RecordProducer;
   /** Undefined until the schema ids are resolved: the gateway is not ready. */
   readonly serde: () => EventSerde | undefined;
+  readonly catalogue: PublishedCatalogue;
   readonly deadLetters: DeadLetterWriter;
   readonly dedupe: Deduplicator;
   readonly metrics: GatewayMetrics;
@@ -115,7 +117,8 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
         retryAfterSeconds: config.retryAfterSeconds,
       });
     }
-    const { definition, event, key } = result;
+    const { event, key } = result;
+    const definition = deps.catalogue.as(result.definition);
     const stopTimer = metrics.publishSeconds.startTimer({ topic: definition.topic });
     try {
       // Per topic: Komo gives a card's started and finished events the same id.
