@@ -111,13 +111,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     let endpointUrl = options.fulfilmentEndpointUrl;
     if (endpointUrl === undefined) {
       const standIn = await startEndpointStandIn(options.onDelivery ? { log: options.onDelivery } : {});
-      stops.push(
-        () =>
-          new Promise((resolve) => {
-            standIn.server.close(() => resolve());
-            standIn.server.closeIdleConnections();
-          }),
-      );
+      stops.push(() => standIn.close());
       endpointUrl = standIn.url;
     }
     const fulfilment = createPrizeFulfilment(

@@ -132,10 +132,10 @@ export async function startKafkaCluster(options: KafkaClusterOptions): Promise<S
         await client.container.start(container);
         const logs = await client.container.logs(container, { since });
         await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new Error(`broker ${nodeId} did not start`)),
-            options.startupTimeoutMs ?? 120_000,
-          );
+          const timer = setTimeout(() => {
+            logs.destroy();
+            reject(new Error(`broker ${nodeId} did not start`));
+          }, options.startupTimeoutMs ?? 120_000);
           let seen = '';
           logs.on('data', (chunk: Buffer | string) => {
             // The last part of the previous chunk too, in case the line was split between them.

@@ -5,6 +5,7 @@ import { uniqueName } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 import type { Kafka } from 'kafkajs';
 import { DEAD_LETTER_HEADERS, DeadLetterWriter } from '../publish/dead-letters.ts';
+import { publishedCatalogue } from '../publish/published-catalogue.ts';
 import { REPLAY_COUNT_HEADER, replayDeadLetters } from './replay.ts';
 
 async function recordsOf(
@@ -109,3 +110,50 @@ test('replay publishes the dead letters that now pass, re-queues the rest, and n
     await producer.disconnect();
   }
 }, 120_000);
+
+test('under RELAY_TOPIC_PREFIX, replay publishes to the prefixed topics', async ({ kafka, cluster }) => {
+  const prefix = `${uniqueName('replay')}.`;
+  await provisionCatalogue(cluster, 1, prefix);
+  const catalogue = publishedCatalogue(prefix);
+  const producer = new KafkajsRecordProducer(kafka);
+  await producer.connect();
+  try {
+    const serde = await EventSerde.resolve(
+      createRegistryClient(cluster.schemaRegistryUrl),
+      new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
+      catalogue.definitions,
+    );
+    const instantWin = { ...JSON.parse(exampleOf(events.instantWin).body), request_id: `${prefix}iw` };
+    await new DeadLetterWriter(producer, catalogue.deadLetterTopic).write({
+      receivedAt: Date.now(),
+      senderAddress: '127.0.0.1',
+      contentType: 'application/json',
+      detail: 'then',
+      body: Buffer.from(JSON.stringify(instantWin)),
+      code: 'schema_violation',
+      source: 'adictiz',
+      path: '/webhooks/adictiz',
+      requestId: `${prefix}1`,
+    });
+
+    const report = await replayDeadLetters({
+      kafka,
+      producer,
+      serde,
+      catalogue,
+      deadLetterTopic: catalogue.deadLetterTopic,
+      groupId: `${prefix}group`,
+    });
+
+    expect(report).toEqual({ read: 1, published: 1, stillFailing: 0 });
+    expect(
+      await recordsOf(
+        kafka,
+        `${prefix}${events.instantWin.topic}`,
+        (h) => h['ce_id'] === instantWin.request_id,
+      ),
+    ).toHaveLength(1);
+  } finally {
+    await producer.disconnect();
+  }
+}, 60_000);

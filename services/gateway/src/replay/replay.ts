@@ -41,6 +41,7 @@ function header(
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayReport> {
   const { kafka, deadLetterTopic } = options;
+  const catalogue = options.catalogue ?? publishedCatalogue('');
   const groupId = options.groupId ?? 'relay-dead-letter-replay';
   const admin = kafka.admin();
   await admin.connect();
@@ -76,7 +77,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
           const end = ends.get(partition);
           if (end === undefined || BigInt(message.offset) >= end) return;
           report.read += 1;
-          if (await replayOne(options, message)) report.published += 1;
+          if (await replayOne(options, catalogue, message)) report.published += 1;
           else report.stillFailing += 1;
           const next = BigInt(message.offset) + 1n;
           if (options.dryRun !== true) {
@@ -95,7 +96,11 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
 }
 
 /** Publishes the body if it now passes (true), or appends it again with its new error (false). */
-async function replayOne(options: ReplayOptions, message: KafkaMessage): Promise<boolean> {
+async function replayOne(
+  options: ReplayOptions,
+  catalogue: PublishedCatalogue,
+  message: KafkaMessage,
+): Promise<boolean> {
   const { producer, serde, deadLetterTopic } = options;
   const source = header(message.headers, DEAD_LETTER_HEADERS.source) ?? '';
   const path = header(message.headers, DEAD_LETTER_HEADERS.path) ?? '';
@@ -105,7 +110,7 @@ async function replayOne(options: ReplayOptions, message: KafkaMessage): Promise
   const result = normalise({ source, body, eventType, receivedAt });
   if (options.dryRun === true) return result.ok;
   if (result.ok) {
-    const definition = (options.catalogue ?? publishedCatalogue('')).as(result.definition);
+    const definition = catalogue.as(result.definition);
     await producer.send({
       topic: definition.topic,
       key: result.key,

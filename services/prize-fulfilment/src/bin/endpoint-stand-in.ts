@@ -11,8 +11,4 @@ const standIn = await startEndpointStandIn({
   log: (line) => process.stdout.write(`${line}\n`),
 });
 process.stdout.write(`fulfilment stand-in listening on port ${port}, POST /prizes\n`);
-process.once('SIGTERM', () => {
-  standIn.server.close(() => process.exit(0));
-  // The service keeps connections alive between prizes; they must not hold the stop up.
-  standIn.server.closeIdleConnections();
-});
+process.once('SIGTERM', () => void standIn.close().then(() => process.exit(0)));

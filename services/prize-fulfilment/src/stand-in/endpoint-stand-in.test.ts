@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEndpointStandIn } from './endpoint-stand-in.ts';
 
-const servers: Array<{ close: (done: () => void) => void }> = [];
+const started: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(resolve))));
+  await Promise.all(started.splice(0).map((standIn) => standIn.close()));
 });
 
 async function deliver(url: string, key: string): Promise<{ status: number; reference: string }> {
@@ -20,8 +20,9 @@ async function deliver(url: string, key: string): Promise<{ status: number; refe
 describe('the fulfilment endpoint stand-in', () => {
   it('answers the same reference for the same Idempotency-Key, and delivers it once', async () => {
     const delivered: string[] = [];
-    const { url, server } = await startEndpointStandIn({ log: (line) => delivered.push(line) });
-    servers.push(server);
+    const standIn = await startEndpointStandIn({ log: (line) => delivered.push(line) });
+    started.push(standIn);
+    const { url } = standIn;
 
     const first = await deliver(url, 'event-1:0');
     const again = await deliver(url, 'event-1:0');
@@ -32,8 +33,9 @@ describe('the fulfilment endpoint stand-in', () => {
   });
 
   it('answers a new reference for another key', async () => {
-    const { url, server } = await startEndpointStandIn();
-    servers.push(server);
+    const standIn = await startEndpointStandIn();
+    started.push(standIn);
+    const { url } = standIn;
 
     const first = await deliver(url, 'event-1:0');
     const second = await deliver(url, 'event-2:0');
@@ -42,8 +44,9 @@ describe('the fulfilment endpoint stand-in', () => {
   });
 
   it('answers its health check, which the service image HEALTHCHECK asks', async () => {
-    const { url, server } = await startEndpointStandIn();
-    servers.push(server);
+    const standIn = await startEndpointStandIn();
+    started.push(standIn);
+    const { url } = standIn;
 
     const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(5_000) });
 

@@ -16,7 +16,7 @@ export interface StandInOptions {
  */
 export async function startEndpointStandIn(
   options: StandInOptions = {},
-): Promise<{ url: string; server: Server }> {
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const delivered = new Map<string, string>();
   const server = createServer(
     { requestTimeout: 10_000, headersTimeout: 5_000 },
@@ -41,5 +41,14 @@ export async function startEndpointStandIn(
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/prizes`, server };
+  return {
+    url: `http://127.0.0.1:${port}/prizes`,
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // The service keeps connections alive between prizes; they must not hold the stop up.
+        server.closeIdleConnections();
+      }),
+  };
 }
