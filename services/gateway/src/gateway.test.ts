@@ -286,6 +286,48 @@ describe('rejected bodies are answered precisely and kept byte for byte', () => 
     const response = await post('/webhooks/komo', JSON.stringify({ padding: 'x'.repeat(1_100_000) }));
     expect(response.status).toBe(413);
   });
+
+  test('a chunked body (no Content-Length) is refused with 413 once it grows past the limit', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Far more than the limit, but bounded: the gateway must answer before it is all sent.
+        if (sent++ < 64) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await fetch(`${gateway.url}/webhooks/komo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: endless,
+      duplex: 'half',
+      signal: AbortSignal.timeout(15_000),
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(sent).toBeLessThan(64);
+  });
+
+  test('a chunked body within the limit is read whole and published', async () => {
+    const body = JSON.parse(exampleOf(events.instantWin).body);
+    body.request_id = `chunked-${Date.now()}`;
+    const bytes = new TextEncoder().encode(JSON.stringify(body));
+    const halves = [bytes.subarray(0, 40), bytes.subarray(40)];
+    const response = await fetch(`${gateway.url}/webhooks/adictiz`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = halves.shift();
+          if (next === undefined) controller.close();
+          else controller.enqueue(next);
+        },
+      }),
+      duplex: 'half',
+      signal: AbortSignal.timeout(15_000),
+    } as RequestInit);
+    expect(response.status).toBe(202);
+  });
 });
 
 describe('authentication', () => {

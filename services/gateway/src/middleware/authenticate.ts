@@ -1,15 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import type { Source } from '@relay/events';
 import { createMiddleware } from 'hono/factory';
-import { Webhook } from 'standardwebhooks';
 import type { SourceAuth } from '../config.ts';
 import { problem } from '../problems.ts';
 import { addressList, type ClientAddressVariables, matches } from './client-address.ts';
 
-export type RawBodyVariables = { rawBody: Uint8Array };
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
+const digest = (text: string) => hash('sha256', text, 'buffer');
 
 /** Compares in constant time whatever the lengths (hashing makes them equal); `expected` is hashed at start-up. */
 function sameSecret(given: string, expected: Buffer): boolean {
@@ -32,7 +29,6 @@ interface SourceCheck {
   /** SHA-256 of the shared token, computed once. */
   readonly expectedToken: Buffer | undefined;
   readonly allowlist: BlockList | undefined;
-  readonly verifier: Webhook | undefined;
 }
 
 export interface AuthenticateOptions {
@@ -40,9 +36,8 @@ export interface AuthenticateOptions {
 }
 
 /**
- * Per-source authentication, before anything is stored: the sender's address against the
- * allowlist (403), the shared token (401), and, when configured, the Standard Webhooks
- * signature over the raw body (401). Reads the body (for the signature) into `rawBody`.
+ * Per-source authentication, before the body is read: the sender's address against the
+ * allowlist (403) and the shared token (401). Signatures need the body: `verifySignature`.
  */
 export function authenticate(options: AuthenticateOptions) {
   const checks = Object.fromEntries(
@@ -52,12 +47,11 @@ export function authenticate(options: AuthenticateOptions) {
         auth,
         expectedToken: auth.token === undefined ? undefined : digest(auth.token),
         allowlist: auth.allowedIps.length === 0 ? undefined : addressList(auth.allowedIps),
-        verifier: auth.signingSecret === undefined ? undefined : new Webhook(auth.signingSecret),
       },
     ]),
   ) as Record<Source, SourceCheck>;
 
-  return createMiddleware<{ Variables: ClientAddressVariables & RawBodyVariables }>(
+  return createMiddleware<{ Variables: ClientAddressVariables }>(
     async function authenticateMiddleware(c, next) {
       const source = c.req.param('source') as Source;
       const check = checks[source];
@@ -75,22 +69,6 @@ export function authenticate(options: AuthenticateOptions) {
           throw problem('unauthenticated', `A valid ${source} webhook token is required.`);
         }
       }
-      const rawBody = new Uint8Array(await c.req.arrayBuffer());
-      if (check.verifier !== undefined) {
-        try {
-          check.verifier.verify(Buffer.from(rawBody).toString('utf8'), {
-            'webhook-id': c.req.header('webhook-id') ?? '',
-            'webhook-timestamp': c.req.header('webhook-timestamp') ?? '',
-            'webhook-signature': c.req.header('webhook-signature') ?? '',
-          });
-        } catch (error) {
-          throw problem(
-            'unauthenticated',
-            `Webhook signature: ${error instanceof Error ? error.message : 'invalid'}.`,
-          );
-        }
-      }
-      c.set('rawBody', rawBody);
       await next();
     },
   );

@@ -1,13 +1,14 @@
 import { cloudEventHeaders, type FieldError, normalise } from '@relay/events';
 import { type EventSerde, type RecordProducer, RelayError } from '@relay/kafka';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import { authenticate, type RawBodyVariables } from '../middleware/authenticate.ts';
+import { authenticate } from '../middleware/authenticate.ts';
 import { type ClientAddressVariables, clientAddress } from '../middleware/client-address.ts';
+import { type RawBodyVariables, rawBody } from '../middleware/raw-body.ts';
+import { verifySignature } from '../middleware/verify-signature.ts';
 import { type ProblemCode, problem } from '../problems.ts';
 import type { DeadLetterWriter } from '../publish/dead-letters.ts';
 import { withDeadline } from '../publish/deadline.ts';
@@ -52,112 +53,115 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
     }
   });
   app.use(clientAddress({ trustedProxies: config.trustedProxies }));
-  app.use(
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw problem(
-          'body_too_large',
-          `The body is larger than ${config.bodyLimitBytes} bytes; it was not kept.`,
-        );
-      },
-    }),
-  );
 
-  app.post('/:source/:eventType?', authenticate({ sources: config.auth }), async (c) => {
-    const receivedAt = Date.now();
-    const source = c.req.param('source');
-    const eventTypeFromUrl = c.req.param('eventType');
-    const contentType = c.req.header('content-type');
-    const requestId = c.var.requestId;
+  const readBody = rawBody({
+    maxBytes: config.bodyLimitBytes,
+    tooLarge: () =>
+      problem('body_too_large', `The body is larger than ${config.bodyLimitBytes} bytes; it was not kept.`),
+  });
 
-    const reject = async (
-      code: ProblemCode,
-      detail: string,
-      errors?: readonly FieldError[],
-      eventType?: string,
-    ) => {
-      try {
-        await withDeadline(
-          deps.deadLetters.write({
-            body: c.var.rawBody,
-            code,
-            detail,
-            source,
-            path: c.req.path,
-            receivedAt,
-            senderAddress: c.var.clientAddress,
-            contentType,
-            requestId,
-            ...(eventType === undefined ? {} : { eventType }),
-          }),
-          config.publishDeadlineMs,
-          () => new RelayError('KAFKA_UNAVAILABLE', 'the dead letter was not acknowledged in time'),
-        );
-      } catch (error) {
-        deps.logger.warn({ err: error, requestId }, 'a rejected body could not be kept');
-        throw problem('unavailable', 'The body was rejected but could not be kept; send it again later.', {
+  // Sender checks first: an unauthenticated body is never read.
+  app.post(
+    '/:source/:eventType?',
+    authenticate({ sources: config.auth }),
+    readBody,
+    verifySignature({ sources: config.auth }),
+    async (c) => {
+      const receivedAt = Date.now();
+      const source = c.req.param('source');
+      const eventTypeFromUrl = c.req.param('eventType');
+      const contentType = c.req.header('content-type');
+      const requestId = c.var.requestId;
+
+      const reject = async (
+        code: ProblemCode,
+        detail: string,
+        errors?: readonly FieldError[],
+        eventType?: string,
+      ) => {
+        try {
+          await withDeadline(
+            deps.deadLetters.write({
+              body: c.var.rawBody,
+              code,
+              detail,
+              source,
+              path: c.req.path,
+              receivedAt,
+              senderAddress: c.var.clientAddress,
+              contentType,
+              requestId,
+              ...(eventType === undefined ? {} : { eventType }),
+            }),
+            config.publishDeadlineMs,
+            () => new RelayError('KAFKA_UNAVAILABLE', 'the dead letter was not acknowledged in time'),
+          );
+        } catch (error) {
+          deps.logger.warn({ err: error, requestId }, 'a rejected body could not be kept');
+          throw problem('unavailable', 'The body was rejected but could not be kept; send it again later.', {
+            retryAfterSeconds: config.retryAfterSeconds,
+          });
+        }
+        metrics.deadLetters.inc({ source, code });
+        throw problem(code, detail, { instance: requestId, ...(errors === undefined ? {} : { errors }) });
+      };
+
+      if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) {
+        return reject('unsupported_media_type', `Content-Type ${contentType ?? '(none)'} is not JSON.`);
+      }
+      const result = normalise({ source, body: c.var.rawBody, eventType: eventTypeFromUrl, receivedAt });
+      if (!result.ok) {
+        return reject(result.code as ProblemCode, result.detail, result.errors, result.definition?.eventType);
+      }
+      const serde = deps.serde();
+      if (serde === undefined) {
+        throw problem('not_ready', 'The schema ids are not resolved yet.', {
           retryAfterSeconds: config.retryAfterSeconds,
         });
       }
-      metrics.deadLetters.inc({ source, code });
-      throw problem(code, detail, { instance: requestId, ...(errors === undefined ? {} : { errors }) });
-    };
-
-    if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) {
-      return reject('unsupported_media_type', `Content-Type ${contentType ?? '(none)'} is not JSON.`);
-    }
-    const result = normalise({ source, body: c.var.rawBody, eventType: eventTypeFromUrl, receivedAt });
-    if (!result.ok) {
-      return reject(result.code as ProblemCode, result.detail, result.errors, result.definition?.eventType);
-    }
-    const serde = deps.serde();
-    if (serde === undefined) {
-      throw problem('not_ready', 'The schema ids are not resolved yet.', {
-        retryAfterSeconds: config.retryAfterSeconds,
-      });
-    }
-    const { event, key } = result;
-    const definition = deps.catalogue.as(result.definition);
-    const stopTimer = metrics.publishSeconds.startTimer({ topic: definition.topic });
-    try {
-      // Per topic: Komo gives a card's started and finished events the same id.
-      const dedupeKey = `${definition.topic}/${event.event_id}`;
-      const { delivery, duplicate } = await deps.dedupe.once(dedupeKey, () => {
-        const sending = serde.encode(definition, event).then((value) =>
-          deps.producer.send({
-            topic: definition.topic,
-            key,
-            value,
-            headers: cloudEventHeaders(definition, event, c.req.header('traceparent')),
-          }),
+      const { event, key } = result;
+      const definition = deps.catalogue.as(result.definition);
+      const stopTimer = metrics.publishSeconds.startTimer({ topic: definition.topic });
+      try {
+        // Per topic: Komo gives a card's started and finished events the same id.
+        const dedupeKey = `${definition.topic}/${event.event_id}`;
+        const { delivery, duplicate } = await deps.dedupe.once(dedupeKey, () => {
+          const sending = serde.encode(definition, event).then((value) =>
+            deps.producer.send({
+              topic: definition.topic,
+              key,
+              value,
+              headers: cloudEventHeaders(definition, event, c.req.header('traceparent')),
+            }),
+          );
+          // An acknowledgement after the deadline still counts: a redelivery is then a duplicate.
+          sending.then((d) => deps.dedupe.remember(dedupeKey, d)).catch(() => {});
+          return withDeadline(
+            sending,
+            config.publishDeadlineMs,
+            () =>
+              new RelayError('KAFKA_UNAVAILABLE', `not acknowledged within ${config.publishDeadlineMs} ms`),
+          );
+        });
+        if (!duplicate) stopTimer();
+        return c.json(
+          {
+            event_id: event.event_id,
+            duplicate,
+            topic: delivery.topic,
+            partition: delivery.partition,
+            offset: delivery.offset,
+          },
+          duplicate ? 200 : 202,
         );
-        // An acknowledgement after the deadline still counts: a redelivery is then a duplicate.
-        sending.then((d) => deps.dedupe.remember(dedupeKey, d)).catch(() => {});
-        return withDeadline(
-          sending,
-          config.publishDeadlineMs,
-          () => new RelayError('KAFKA_UNAVAILABLE', `not acknowledged within ${config.publishDeadlineMs} ms`),
-        );
-      });
-      if (!duplicate) stopTimer();
-      return c.json(
-        {
-          event_id: event.event_id,
-          duplicate,
-          topic: delivery.topic,
-          partition: delivery.partition,
-          offset: delivery.offset,
-        },
-        duplicate ? 200 : 202,
-      );
-    } catch (error) {
-      if (error instanceof RelayError && error.retriable) {
-        deps.logger.warn({ err: error, requestId, eventId: event.event_id }, 'publish failed');
-        throw problem('unavailable', error.message, { retryAfterSeconds: config.retryAfterSeconds });
+      } catch (error) {
+        if (error instanceof RelayError && error.retriable) {
+          deps.logger.warn({ err: error, requestId, eventId: event.event_id }, 'publish failed');
+          throw problem('unavailable', error.message, { retryAfterSeconds: config.retryAfterSeconds });
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
   return app;
 }
