@@ -71,7 +71,7 @@ for (let start = 0; start < RECORDS; start += 5_000) {
         event_id: `bench-${start + i}`,
         user_id: `user-${(start + i) % 1_000}`,
       };
-      return { key: event.user_id, value: await serde.encode(definition, event) };
+      return { key: event.user_id, value: serde.encode(definition, event) };
     }),
   );
   await producer.send({ topic: definition.topic, acks: -1, messages });

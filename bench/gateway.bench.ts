@@ -124,7 +124,7 @@ async function rawKafkajs(batchSize: number, concurrency: number): Promise<numbe
   );
   const result = normalise({ source: 'adictiz', body: nextBody() });
   if (!result.ok) throw new Error(result.detail);
-  const value = await serde.encode(result.definition, result.event);
+  const value = serde.encode(result.definition, result.event);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   let records = 0;

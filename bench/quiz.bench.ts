@@ -74,7 +74,7 @@ async function preparedTopics(prefix: string) {
             { ...base.questions?.[0], id_question: `q${q}`, is_correct: p % 2 === 0, points: q } as never,
           ],
         };
-        return { key: `bench-quiz:player-${p}`, value: await serde.encode(input, value) };
+        return { key: `bench-quiz:player-${p}`, value: serde.encode(input, value) };
       }),
     );
     await producer.send({ topic: input.topic, acks: -1, messages });

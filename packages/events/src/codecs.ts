@@ -45,7 +45,9 @@ export function nullable<S extends TSchema>(schema: S, description: string) {
 
 function losesNothing<T>(codec: Codec<T>, raw: unknown): boolean {
   if (raw === undefined) return true;
-  return isDeepStrictEqual(codec.encode(codec.decode(raw)), raw);
+  const back = codec.encode(codec.decode(raw));
+  // Most values are scalars: Object.is is isDeepStrictEqual for them, at a fraction of the cost.
+  return typeof raw === 'object' && raw !== null ? isDeepStrictEqual(back, raw) : Object.is(back, raw);
 }
 
 const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { type Codec, leftoversOf, timestampMillis } from './codecs.ts';
-import { getAt, isRecord, parsePointer, setAt, toPointer } from './pointer.ts';
+import { escapeToken, getAt, isRecord, parsePointer, setAt, toPointer } from './pointer.ts';
 import type { StreamDefinition } from './stream.ts';
 
 export const SOURCES = ['adictiz', 'komo'] as const;
@@ -242,19 +242,17 @@ export function buildEvent(
   }
   const { containers } = definition;
   const rest: Record<string, string> = {};
-  const visit = (node: Readonly<Record<string, unknown>>, tokens: readonly string[]): void => {
+  const visit = (node: Readonly<Record<string, unknown>>, parent: string): void => {
     for (const [key, value] of Object.entries(node)) {
-      const childTokens = [...tokens, key];
-      const pointer = toPointer(childTokens);
+      const pointer = `${parent}/${escapeToken(key)}`;
       if (read.has(pointer)) continue;
       // An empty container has no child to rebuild it from, so it is kept as sent.
-      if (containers.has(pointer) && isRecord(value) && Object.keys(value).length > 0)
-        visit(value, childTokens);
-      else if (spec.rest !== undefined && tokens.length === 0 && typeof value === 'string') rest[key] = value;
+      if (containers.has(pointer) && isRecord(value) && Object.keys(value).length > 0) visit(value, pointer);
+      else if (spec.rest !== undefined && parent === '' && typeof value === 'string') rest[key] = value;
       else extras[pointer] = JSON.stringify(value);
     }
   };
-  visit(body, []);
+  visit(body, '');
   if (spec.rest !== undefined) event[spec.rest.field] = rest;
   event['extras'] = extras;
   return event as NormalisedEvent;

@@ -158,7 +158,7 @@ describe('EventConsumer', () => {
       [CONSUMER_DEAD_LETTER_HEADERS.offset]: '0',
       [CONSUMER_DEAD_LETTER_HEADERS.attempts]: '1',
     });
-    expect(failing?.value).toEqual(await stream.serde.encode(stream.definition, instantWin('IW-poison')));
+    expect(failing?.value).toEqual(stream.serde.encode(stream.definition, instantWin('IW-poison')));
     expect(failing?.headers).toMatchObject({
       ce_id: 'IW-poison',
       [CONSUMER_DEAD_LETTER_HEADERS.code]: 'HANDLER_FAILED',

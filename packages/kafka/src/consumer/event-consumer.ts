@@ -677,7 +677,7 @@ export class EventConsumer {
     const record: OutgoingRecord = {
       topic: definition.topic,
       key: definition.key.of(value),
-      value: await serde.encode(definition, value),
+      value: serde.encode(definition, value),
       headers: cloudEventHeaders(definition, value),
     };
     if (this.#transactions === undefined) await this.#producer.send(record);

@@ -32,7 +32,7 @@ export class EventPublisher {
     return this.#producer.send({
       topic: definition.topic,
       key: definition.key.of(value),
-      value: await this.#serde.encode(definition, value),
+      value: this.#serde.encode(definition, value),
       headers: cloudEventHeaders(definition, value, options.traceparent),
     });
   }

@@ -1,4 +1,4 @@
-import { avroSchemaOf, definitions, documentedExamples, events, normalise } from '@relay/events';
+import { avroSchemaOf, definitions, documentedExamples, events, exampleOf, normalise } from '@relay/events';
 import { describe, expect, test } from '@relay/testkit/vitest';
 import { RelayError } from '../errors.ts';
 import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
@@ -23,7 +23,7 @@ describe('EventSerde against the real registry', () => {
       const result = normalise({ source: fixture.source, body: fixture.body, receivedAt: Date.now() });
       if (!result.ok) throw new Error(result.detail);
 
-      const bytes = await serde.encode(result.definition, result.event);
+      const bytes = serde.encode(result.definition, result.event);
 
       const registered = await new SchemaRegistryAdmin(cluster.schemaRegistryUrl).lookup(
         fixture.definition.subject,
@@ -32,8 +32,22 @@ describe('EventSerde against the real registry', () => {
       expect(bytes.readUInt8(0)).toBe(0);
       expect(bytes.readInt32BE(1)).toBe(registered?.id);
       expect(await serde.decode(result.definition, bytes)).toEqual(result.event);
+      // Byte for byte what the Confluent client writes for that schema id.
+      const client = createRegistryClient(cluster.schemaRegistryUrl);
+      expect(bytes).toEqual(await client.encode(bytes.readInt32BE(1), result.event));
     },
   );
+
+  test('a value that does not fit its schema is refused with INVALID_VALUE', async ({ cluster }) => {
+    const serde = await registeredSerde(cluster.schemaRegistryUrl);
+    const result = normalise({ source: 'adictiz', body: exampleOf(events.instantWin).body, receivedAt: 1 });
+    if (!result.ok) throw new Error(result.detail);
+
+    const broken = { ...result.event, event_id: 42 } as unknown as typeof result.event;
+    expect(() => serde.encode(result.definition, broken)).toThrow(
+      expect.objectContaining({ code: 'INVALID_VALUE', retriable: false }),
+    );
+  });
 
   test('resolving fails, naming the subject, when a schema is not registered', async ({
     cluster,

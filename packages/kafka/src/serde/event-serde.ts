@@ -108,13 +108,23 @@ export class EventSerde {
     return entry;
   }
 
-  async encode<T>(definition: StreamDefinition<T>, value: T): Promise<Buffer> {
+  /**
+   * Synchronous: the schema behind the id is the one this process holds (`resolve` matched it), so
+   * no registry round trip, cache lookup or promise is needed per record.
+   */
+  encode<T>(definition: StreamDefinition<T>, value: T): Buffer {
+    const { id, reader } = this.#resolved(definition);
+    let payload: Buffer;
     try {
-      return await this.#registry.encode(this.#resolved(definition).id, value);
+      payload = reader.toBuffer(value);
     } catch (error) {
-      if (error instanceof RelayError) throw error;
       throw new RelayError('INVALID_VALUE', `not a valid ${definition.recordName}`, { cause: error });
     }
+    const record = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
+    record.writeUInt8(MAGIC_BYTE, 0);
+    record.writeInt32BE(id, 1);
+    payload.copy(record, HEADER_BYTES);
+    return record;
   }
 
   /**

@@ -114,7 +114,7 @@ async function replayOne(
     await producer.send({
       topic: definition.topic,
       key: result.key,
-      value: await serde.encode(definition, result.event),
+      value: serde.encode(definition, result.event),
       headers: cloudEventHeaders(definition, result.event),
     });
     return true;

@@ -126,14 +126,12 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
         // Per topic: Komo gives a card's started and finished events the same id.
         const dedupeKey = `${definition.topic}/${event.event_id}`;
         const { delivery, duplicate } = await deps.dedupe.once(dedupeKey, () => {
-          const sending = serde.encode(definition, event).then((value) =>
-            deps.producer.send({
-              topic: definition.topic,
-              key,
-              value,
-              headers: cloudEventHeaders(definition, event, c.req.header('traceparent')),
-            }),
-          );
+          const sending = deps.producer.send({
+            topic: definition.topic,
+            key,
+            value: serde.encode(definition, event),
+            headers: cloudEventHeaders(definition, event, c.req.header('traceparent')),
+          });
           // An acknowledgement after the deadline still counts: a redelivery is then a duplicate.
           sending.then((d) => deps.dedupe.remember(dedupeKey, d)).catch(() => {});
           return withDeadline(
