@@ -455,13 +455,20 @@ export class EventConsumer {
     if (route === undefined) return;
     await this.#assigned;
     let last: string | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
-      if (!(await this.#handle(route, batch, message, heartbeat)).done) break;
-      resolveOffset(message.offset);
-      last = message.offset;
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale() || this.#stopping.signal.aborted) break;
+        if (!(await this.#handle(route, batch, message, heartbeat)).done) break;
+        last = message.offset;
+      }
+    } finally {
+      // Resolving the last handled offset covers every one before it (also when a record throws
+      // for an outage): one call per batch instead of one per record, which kafkajs makes costly.
+      if (last !== undefined) {
+        resolveOffset(last);
+        this.#setLag(batch, last);
+      }
     }
-    if (last !== undefined) this.#setLag(batch, last);
   }
 
   /**
