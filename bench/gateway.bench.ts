@@ -2,8 +2,10 @@
  * `npm run bench`: in one run, against real Kafka on loopback,
  *   1. a no-op Hono server answering 202 (the ceiling of HTTP on this machine),
  *   2. the gateway (validate, normalise, Avro-encode, publish acks=all, answer 202),
- *   3. raw kafkajs producing the same pre-encoded records (one send per record, and batched),
- * then the gateway at half its throughput (p99), and at twice it (RSS and 503s), and where its CPU
+ *   3. raw kafkajs producing the same pre-encoded records (one send per record, and batched; run
+ *      first, so that the broker is warm for the others),
+ * 1 and 2 with 50 closed-loop connections (autocannon); then the gateway offered half its
+ * throughput (p99) and twice it (RSS and 503s) at an even rate (open-loop.ts), and where its CPU
  * time goes (--cpu-prof). Bounded: each phase runs a fixed number of seconds, to 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,9 +25,12 @@ import { startCluster } from '@relay/testkit';
 import autocannon from 'autocannon';
 import getPort from 'get-port';
 import { Kafka, logLevel } from 'kafkajs';
+import { openLoop } from './open-loop.ts';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
+/** Senders at twice the load: enough that the gateway's in-flight bound, not the client, refuses the excess. */
+const OVERLOAD_CONNECTIONS = 600;
 const TOKEN = 'bench-token-0123456789abcdef';
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -81,19 +86,31 @@ interface Load {
   readonly ok: number;
   readonly unavailable: number;
   readonly errors: number;
+  /** CPU time (user + system) the server process spent per answered request. */
+  readonly cpuMicros: number;
 }
 
+const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+
+/** The server process's CPU time so far, in microseconds. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
+}
+
+/** Closed loop (autocannon): `connections` clients, each sending again as soon as it is answered. */
 async function load(
   url: string,
-  options: { seconds: number; connections: number; rate?: number },
+  pid: number,
+  options: { seconds: number; connections: number },
 ): Promise<Load> {
+  const cpuBefore = cpuMicros(pid);
   const result = await autocannon({
     url: `${url}/webhooks/adictiz`,
     method: 'POST',
     connections: options.connections,
     duration: options.seconds,
-    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    headers: HEADERS,
     setupClient: (client) => {
       client.setBody(nextBody());
       client.on('response', () => client.setBody(nextBody()));
@@ -107,6 +124,30 @@ async function load(
     ok: (statuses['202']?.count ?? 0) + (statuses['200']?.count ?? 0),
     unavailable: statuses['503']?.count ?? 0,
     errors: result.errors + result.timeouts,
+    cpuMicros: (cpuMicros(pid) - cpuBefore) / Math.max(1, result.requests.total),
+  };
+}
+
+/** Open loop: a constant offered rate (see open-loop.ts), latency from each request's due time. */
+async function offer(url: string, pid: number, rate: number, connections: number): Promise<Load> {
+  const cpuBefore = cpuMicros(pid);
+  const result = await openLoop({
+    url: `${url}/webhooks/adictiz`,
+    rate,
+    seconds: SECONDS,
+    connections,
+    headers: HEADERS,
+    body: nextBody,
+  });
+  const answered = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
+  return {
+    rps: rate,
+    p50: result.p50,
+    p99: result.p99,
+    ok: (result.statuses[202] ?? 0) + (result.statuses[200] ?? 0),
+    unavailable: result.statuses[503] ?? 0,
+    errors: result.errors,
+    cpuMicros: (cpuMicros(pid) - cpuBefore) / Math.max(1, answered),
   };
 }
 
@@ -152,9 +193,15 @@ const gatewayEnv = { ...env, ADICTIZ_TOKEN: TOKEN, ADICTIZ_ALLOWED_IPS: '127.0.0
 print(
   `Node ${process.version}, ${SECONDS} s per phase, ${CONNECTIONS} connections, Kafka ${cluster.brokers.join(',')}`,
 );
+// Raw kafkajs first: besides being a baseline, it warms the broker's JVM, which otherwise spends
+// the gateway's phase compiling its produce path (a fresh broker roughly halved the gateway's figure).
+const rawSingle = await rawKafkajs(1, CONNECTIONS);
+const rawBatched = await rawKafkajs(100, 4);
+
 const noop = await startServer(noopScript, {});
-await load(noop.url, { seconds: 2, connections: CONNECTIONS });
-const noopLoad = await load(noop.url, { seconds: SECONDS, connections: CONNECTIONS });
+const noopPid = noop.child.pid ?? 0;
+await load(noop.url, noopPid, { seconds: 2, connections: CONNECTIONS });
+const noopLoad = await load(noop.url, noopPid, { seconds: SECONDS, connections: CONNECTIONS });
 await stop(noop.child);
 
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
@@ -164,38 +211,30 @@ const gateway = await startServer(gatewayScript, { ...gatewayEnv, MAX_IN_FLIGHT:
   '--cpu-prof',
   `--cpu-prof-dir=${profileDir}`,
 ]);
-await load(gateway.url, { seconds: 2, connections: CONNECTIONS });
-const gatewayLoad = await load(gateway.url, { seconds: SECONDS, connections: CONNECTIONS });
-const halfLoad = await load(gateway.url, {
-  seconds: SECONDS,
-  connections: CONNECTIONS,
-  rate: Math.round(gatewayLoad.rps / 2),
-});
+const gatewayPid = gateway.child.pid ?? 0;
+await load(gateway.url, gatewayPid, { seconds: 2, connections: CONNECTIONS });
+const gatewayLoad = await load(gateway.url, gatewayPid, { seconds: SECONDS, connections: CONNECTIONS });
+const halfLoad = await offer(gateway.url, gatewayPid, Math.round(gatewayLoad.rps / 2), CONNECTIONS);
 
-let peakRss = rssMb(gateway.child.pid ?? 0);
+let peakRss = rssMb(gatewayPid);
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, rssMb(gateway.child.pid ?? 0));
+  peakRss = Math.max(peakRss, rssMb(gatewayPid));
 }, 200);
-const overload = await load(gateway.url, {
-  seconds: SECONDS,
-  connections: 600,
-  rate: Math.round(gatewayLoad.rps * 2),
-});
+const overload = await offer(gateway.url, gatewayPid, Math.round(gatewayLoad.rps * 2), OVERLOAD_CONNECTIONS);
 clearInterval(sampler);
 await stop(gateway.child);
-
-const rawSingle = await rawKafkajs(1, CONNECTIONS);
-const rawBatched = await rawKafkajs(100, 4);
 await cluster.stop();
 
 const row = (name: string, l: Load) =>
-  `${name.padEnd(34)} ${l.rps.toFixed(0).padStart(8)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}`;
+  `${name.padEnd(38)} ${l.rps.toFixed(0).padStart(7)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)} ${l.cpuMicros.toFixed(0).padStart(8)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}`;
 print();
-print(`${'HTTP'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`);
-print(row('no-op Hono server', noopLoad));
-print(row('gateway', gatewayLoad));
-print(row(`gateway at half (${Math.round(gatewayLoad.rps / 2)} req/s)`, halfLoad));
-print(row(`gateway at twice (${Math.round(gatewayLoad.rps * 2)} req/s offered)`, overload));
+print(
+  `${'HTTP'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(8)}`,
+);
+print(row(`no-op Hono server, ${CONNECTIONS} connections`, noopLoad));
+print(row(`gateway, ${CONNECTIONS} connections`, gatewayLoad));
+print(row(`gateway offered half that, evenly, ${CONNECTIONS} conn.`, halfLoad));
+print(row(`gateway offered twice, evenly, ${OVERLOAD_CONNECTIONS} conn.`, overload));
 print();
 print(`raw kafkajs, 1 record per send x${CONNECTIONS}: ${rawSingle.toFixed(0)} records/s`);
 print(`raw kafkajs, 100 records per send x4:  ${rawBatched.toFixed(0)} records/s`);

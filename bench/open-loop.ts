@@ -1,0 +1,94 @@
+import { Agent, request } from 'node:http';
+import { createHistogram } from 'node:perf_hooks';
+
+export interface OpenLoopOptions {
+  readonly url: string;
+  /** Requests per second, evenly spaced. */
+  readonly rate: number;
+  readonly seconds: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: () => string;
+  /** At most this many connections: a request due while all are busy waits for one (and that wait counts). */
+  readonly connections: number;
+  readonly timeoutMs?: number;
+}
+
+export interface OpenLoopResult {
+  readonly sent: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly statuses: Readonly<Record<number, number>>;
+  readonly errors: number;
+}
+
+/**
+ * Offers a constant load: a POST every 1/rate seconds, whether or not earlier ones were answered
+ * (open loop, over at most `connections` keep-alive connections), each latency counted from the
+ * moment the request was due, so that a stall is charged to every request it delayed. autocannon's `overallRate` cannot
+ * do this: it gives each connection a quota per second, which the connections spend at full
+ * speed as each second starts, so "half the load" is full load for half of every second.
+ */
+export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  const target = new URL(options.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const latencyMicros = createHistogram({ lowest: 1, highest: 600_000_000, figures: 3 });
+  const statuses: Record<number, number> = {};
+  let errors = 0;
+  const total = Math.round(options.rate * options.seconds);
+  const interval = 1000 / options.rate;
+  const answers: Promise<void>[] = [];
+
+  const send = (due: number) =>
+    new Promise<void>((resolve) => {
+      const body = options.body();
+      const req = request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { ...options.headers, 'content-length': String(Buffer.byteLength(body)) },
+          timeout: options.timeoutMs ?? 10_000,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencyMicros.record(Math.max(1, Math.round((performance.now() - due) * 1000)));
+            const status = res.statusCode ?? 0;
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            resolve();
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(body);
+    });
+
+  const start = performance.now();
+  let sent = 0;
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) answers.push(send(start + interval * sent++));
+      if (sent === total) done();
+      else setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all(answers);
+  agent.destroy();
+  return {
+    sent,
+    p50: latencyMicros.percentile(50) / 1000,
+    p99: latencyMicros.percentile(99) / 1000,
+    max: latencyMicros.max / 1000,
+    statuses,
+    errors,
+  };
+}
