@@ -86,6 +86,9 @@ interface Load {
   readonly ok: number;
   readonly unavailable: number;
   readonly errors: number;
+  /** Open loop only: due while every connection was busy, so not sent. */
+  readonly skipped?: number;
+  readonly errorCodes?: Readonly<Record<string, number>>;
   /** CPU time (user + system) the server process spent per answered request. */
   readonly cpuMicros: number;
 }
@@ -147,6 +150,8 @@ async function offer(url: string, pid: number, rate: number, connections: number
     ok: (result.statuses[202] ?? 0) + (result.statuses[200] ?? 0),
     unavailable: result.statuses[503] ?? 0,
     errors: result.errors,
+    skipped: result.skipped,
+    errorCodes: result.errorCodes,
     cpuMicros: (cpuMicros(pid) - cpuBefore) / Math.max(1, answered),
   };
 }
@@ -226,7 +231,7 @@ await stop(gateway.child);
 await cluster.stop();
 
 const row = (name: string, l: Load) =>
-  `${name.padEnd(38)} ${l.rps.toFixed(0).padStart(7)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)} ${l.cpuMicros.toFixed(0).padStart(8)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}`;
+  `${name.padEnd(38)} ${l.rps.toFixed(0).padStart(7)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)} ${l.cpuMicros.toFixed(0).padStart(8)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}${l.errors > 0 && l.errorCodes !== undefined ? ` ${JSON.stringify(l.errorCodes)}` : ''}${l.skipped === undefined ? '' : `, not sent (all connections busy) ${l.skipped}`}`;
 print();
 print(
   `${'HTTP'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(8)}`,

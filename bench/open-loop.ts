@@ -8,7 +8,7 @@ export interface OpenLoopOptions {
   readonly seconds: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: () => string;
-  /** At most this many connections: a request due while all are busy waits for one (and that wait counts). */
+  /** At most this many requests in flight, one per connection: a request due while all are busy is not sent. */
   readonly connections: number;
   readonly timeoutMs?: number;
 }
@@ -20,12 +20,16 @@ export interface OpenLoopResult {
   readonly max: number;
   readonly statuses: Readonly<Record<number, number>>;
   readonly errors: number;
+  /** How the failed requests failed, e.g. `ECONNRESET: 3`. */
+  readonly errorCodes: Readonly<Record<string, number>>;
+  /** Due while every connection was busy: a sender would have had to try again later. */
+  readonly skipped: number;
 }
 
 /**
  * Offers a constant load: a POST every 1/rate seconds, whether or not earlier ones were answered
- * (open loop, over at most `connections` keep-alive connections), each latency counted from the
- * moment the request was due, so that a stall is charged to every request it delayed. autocannon's `overallRate` cannot
+ * (open loop, over at most `connections` keep-alive connections; when all are busy the request is
+ * counted as skipped, not queued), each latency counted from the moment the request was due. autocannon's `overallRate` cannot
  * do this: it gives each connection a quota per second, which the connections spend at full
  * speed as each second starts, so "half the load" is full load for half of every second.
  */
@@ -35,12 +39,20 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const latencyMicros = createHistogram({ lowest: 1, highest: 600_000_000, figures: 3 });
   const statuses: Record<number, number> = {};
   let errors = 0;
+  const errorCodes: Record<string, number> = {};
+  let skipped = 0;
+  let inFlight = 0;
   const total = Math.round(options.rate * options.seconds);
   const interval = 1000 / options.rate;
   const answers: Promise<void>[] = [];
 
   const send = (due: number) =>
-    new Promise<void>((resolve) => {
+    new Promise<void>((answered) => {
+      inFlight += 1;
+      const resolve = () => {
+        inFlight -= 1;
+        answered();
+      };
       const body = options.body();
       const req = request(
         {
@@ -63,8 +75,10 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
         },
       );
       req.on('timeout', () => req.destroy(new Error('timed out')));
-      req.on('error', () => {
+      req.on('error', (error: NodeJS.ErrnoException) => {
         errors += 1;
+        const code = error.code ?? error.message;
+        errorCodes[code] = (errorCodes[code] ?? 0) + 1;
         resolve();
       });
       req.end(body);
@@ -75,7 +89,11 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   await new Promise<void>((done) => {
     const tick = () => {
       const now = performance.now();
-      while (sent < total && start + sent * interval <= now) answers.push(send(start + interval * sent++));
+      while (sent < total && start + sent * interval <= now) {
+        const due = start + interval * sent++;
+        if (inFlight < options.connections) answers.push(send(due));
+        else skipped += 1;
+      }
       if (sent === total) done();
       else setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
     };
@@ -90,5 +108,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     max: latencyMicros.max / 1000,
     statuses,
     errors,
+    errorCodes,
+    skipped,
   };
 }
