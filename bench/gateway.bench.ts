@@ -210,13 +210,18 @@ const noopLoad = await load(noop.url, noopPid, { seconds: SECONDS, connections: 
 await stop(noop.child);
 
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
-// The heap limit of services/gateway's start script, as a deployment runs it.
+// The heap limits of services/gateway's start script, as a deployment runs it.
+const gatewayManifest = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../services/gateway/package.json', import.meta.url)), 'utf8'),
+) as { scripts: { start: string } };
+const heapLimits = gatewayManifest.scripts.start.match(/--max-[a-z-]+-size=\d+/g) ?? [];
 const gateway = await startServer(gatewayScript, { ...gatewayEnv, MAX_IN_FLIGHT: '256' }, [
-  '--max-old-space-size=192',
+  ...heapLimits,
   '--cpu-prof',
   `--cpu-prof-dir=${profileDir}`,
 ]);
 const gatewayPid = gateway.child.pid ?? 0;
+print(`gateway started as services/gateway's start script does: ${heapLimits.join(' ')}`);
 await load(gateway.url, gatewayPid, { seconds: 2, connections: CONNECTIONS });
 const gatewayLoad = await load(gateway.url, gatewayPid, { seconds: SECONDS, connections: CONNECTIONS });
 const halfLoad = await offer(gateway.url, gatewayPid, Math.round(gatewayLoad.rps / 2), CONNECTIONS);
