@@ -4,7 +4,8 @@
  *   2. the gateway (validate, normalise, Avro-encode, publish acks=all, answer 202),
  *   3. raw kafkajs producing the same pre-encoded records (one send per record, and batched; run
  *      first, so that the broker is warm for the others),
- * 1 and 2 with 50 closed-loop connections (autocannon); then the gateway offered half its
+ * 1 and 2 with 50 closed-loop connections (autocannon), alternating over BENCH_ROUNDS rounds (3), the
+ * throughput ratio being the median of the rounds' ratios; then the gateway offered half its
  * throughput (p99) and twice it (RSS and 503s) at an even rate (open-loop.ts), and where its CPU
  * time goes (--cpu-prof). Bounded: each phase runs a fixed number of seconds, to 127.0.0.1 only.
  */
@@ -31,6 +32,7 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 /** Senders at twice the load: enough that the gateway's in-flight bound, not the client, refuses the excess. */
 const OVERLOAD_CONNECTIONS = 600;
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const TOKEN = 'bench-token-0123456789abcdef';
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -203,18 +205,14 @@ print(
 const rawSingle = await rawKafkajs(1, CONNECTIONS);
 const rawBatched = await rawKafkajs(100, 4);
 
-const noop = await startServer(noopScript, {});
-const noopPid = noop.child.pid ?? 0;
-await load(noop.url, noopPid, { seconds: 2, connections: CONNECTIONS });
-const noopLoad = await load(noop.url, noopPid, { seconds: SECONDS, connections: CONNECTIONS });
-await stop(noop.child);
-
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 // The heap limits of services/gateway's start script, as a deployment runs it.
 const gatewayManifest = JSON.parse(
   readFileSync(fileURLToPath(new URL('../services/gateway/package.json', import.meta.url)), 'utf8'),
 ) as { scripts: { start: string } };
 const heapLimits = gatewayManifest.scripts.start.match(/--max-[a-z-]+-size=\d+/g) ?? [];
+const noop = await startServer(noopScript, {});
+const noopPid = noop.child.pid ?? 0;
 const gateway = await startServer(gatewayScript, { ...gatewayEnv, MAX_IN_FLIGHT: '256' }, [
   ...heapLimits,
   '--cpu-prof',
@@ -222,8 +220,25 @@ const gateway = await startServer(gatewayScript, { ...gatewayEnv, MAX_IN_FLIGHT:
 ]);
 const gatewayPid = gateway.child.pid ?? 0;
 print(`gateway started as services/gateway's start script does: ${heapLimits.join(' ')}`);
+await load(noop.url, noopPid, { seconds: 2, connections: CONNECTIONS });
 await load(gateway.url, gatewayPid, { seconds: 2, connections: CONNECTIONS });
-const gatewayLoad = await load(gateway.url, gatewayPid, { seconds: SECONDS, connections: CONNECTIONS });
+
+// Both at the same concurrency, alternating, so that the shared machine's drift falls on both;
+// the figure is the median of the rounds' ratios.
+const rounds: { noop: Load; gateway: Load }[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const noopRound = await load(noop.url, noopPid, { seconds: SECONDS, connections: CONNECTIONS });
+  const gatewayRound = await load(gateway.url, gatewayPid, { seconds: SECONDS, connections: CONNECTIONS });
+  rounds.push({ noop: noopRound, gateway: gatewayRound });
+  print(
+    `round ${round}: no-op ${noopRound.rps.toFixed(0)} req/s, gateway ${gatewayRound.rps.toFixed(0)} req/s (${((gatewayRound.rps / noopRound.rps) * 100).toFixed(1)} %)`,
+  );
+}
+await stop(noop.child);
+const byRatio = [...rounds].sort((a, b) => a.gateway.rps / a.noop.rps - b.gateway.rps / b.noop.rps);
+const median = byRatio[Math.floor(byRatio.length / 2)] ?? rounds[0];
+if (median === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
+const { noop: noopLoad, gateway: gatewayLoad } = median;
 const halfLoad = await offer(gateway.url, gatewayPid, Math.round(gatewayLoad.rps / 2), CONNECTIONS);
 
 let peakRss = rssMb(gatewayPid);
@@ -238,6 +253,7 @@ await cluster.stop();
 const row = (name: string, l: Load) =>
   `${name.padEnd(38)} ${l.rps.toFixed(0).padStart(7)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)} ${l.cpuMicros.toFixed(0).padStart(8)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}${l.errors > 0 && l.errorCodes !== undefined ? ` ${JSON.stringify(l.errorCodes)}` : ''}${l.skipped === undefined ? '' : `, not sent (all connections busy) ${l.skipped}`}`;
 print();
+print(`the median round of ${ROUNDS}, then the gateway at an even rate:`);
 print(
   `${'HTTP'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(8)}`,
 );
@@ -250,7 +266,7 @@ print(`raw kafkajs, 1 record per send x${CONNECTIONS}: ${rawSingle.toFixed(0)} r
 print(`raw kafkajs, 100 records per send x4:  ${rawBatched.toFixed(0)} records/s`);
 print();
 print(
-  `gateway / no-op Hono throughput: ${((gatewayLoad.rps / noopLoad.rps) * 100).toFixed(1)} % (target >= 40 %)`,
+  `gateway / no-op Hono throughput: ${((gatewayLoad.rps / noopLoad.rps) * 100).toFixed(1)} % (median of ${ROUNDS} rounds' ratios; target >= 40 %)`,
 );
 print(`gateway / raw kafkajs single sends: ${((gatewayLoad.rps / rawSingle) * 100).toFixed(1)} %`);
 print(`gateway p99 at half load: ${halfLoad.p99.toFixed(1)} ms (target < 25 ms)`);
