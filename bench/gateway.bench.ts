@@ -158,6 +158,17 @@ async function offer(url: string, pid: number, rate: number, connections: number
   };
 }
 
+/** The gateway's publish latency histogram (cumulative counts by upper bound in seconds), from /metrics. */
+async function publishLatencies(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  const buckets = new Map<string, number>();
+  for (const match of text.matchAll(/^relay_gateway_publish_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)$/gm)) {
+    const [, bound = '', count = '0'] = match;
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(count));
+  }
+  return buckets;
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -239,7 +250,9 @@ const byRatio = [...rounds].sort((a, b) => a.gateway.rps / a.noop.rps - b.gatewa
 const median = byRatio[Math.floor(byRatio.length / 2)] ?? rounds[0];
 if (median === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
 const { noop: noopLoad, gateway: gatewayLoad } = median;
+const publishesBefore = await publishLatencies(gateway.url);
 const halfLoad = await offer(gateway.url, gatewayPid, Math.round(gatewayLoad.rps / 2), CONNECTIONS);
+const publishesAfter = await publishLatencies(gateway.url);
 
 let peakRss = rssMb(gatewayPid);
 const sampler = setInterval(() => {
@@ -270,6 +283,13 @@ print(
 );
 print(`gateway / raw kafkajs single sends: ${((gatewayLoad.rps / rawSingle) * 100).toFixed(1)} %`);
 print(`gateway p99 at half load: ${halfLoad.p99.toFixed(1)} ms (target < 25 ms)`);
+{
+  const during = (bound: string) => (publishesAfter.get(bound) ?? 0) - (publishesBefore.get(bound) ?? 0);
+  const all = during('+Inf');
+  print(
+    `  of which waiting for Kafka (publish latency, from the gateway's histogram): ${all - during('0.025')} of ${all} publishes took over 25 ms, ${all - during('0.01')} over 10 ms`,
+  );
+}
 print(
   `gateway peak RSS at twice the load: ${peakRss.toFixed(0)} MB (target < 300 MB), 503s: ${overload.unavailable}`,
 );
