@@ -91,6 +91,8 @@ interface Load {
   /** Open loop only: due while every connection was busy, so not sent. */
   readonly skipped?: number;
   readonly errorCodes?: Readonly<Record<string, number>>;
+  /** Open loop only: the slowest answer from its actual send, and how late the sender itself sent (ms). */
+  readonly senderCheck?: { readonly maxFromSend: number; readonly maxSendLag: number };
   /** CPU time (user + system) the server process spent per answered request. */
   readonly cpuMicros: number;
 }
@@ -154,6 +156,7 @@ async function offer(url: string, pid: number, rate: number, connections: number
     errors: result.errors,
     skipped: result.skipped,
     errorCodes: result.errorCodes,
+    senderCheck: { maxFromSend: result.maxFromSend, maxSendLag: result.maxSendLag },
     cpuMicros: (cpuMicros(pid) - cpuBefore) / Math.max(1, answered),
   };
 }
@@ -275,6 +278,14 @@ print(row(`gateway, ${CONNECTIONS} connections`, gatewayLoad));
 print(row(`gateway offered half that, evenly, ${CONNECTIONS} conn.`, halfLoad));
 print(row(`gateway offered twice, evenly, ${OVERLOAD_CONNECTIONS} conn.`, overload));
 print();
+for (const [name, l] of [
+  ['half', halfLoad],
+  ['twice', overload],
+] as const) {
+  print(
+    `at ${name} the load: slowest answer ${l.senderCheck?.maxFromSend.toFixed(0)} ms from its send; the sender was at most ${l.senderCheck?.maxSendLag.toFixed(0)} ms late`,
+  );
+}
 print(`raw kafkajs, 1 record per send x${CONNECTIONS}: ${rawSingle.toFixed(0)} records/s`);
 print(`raw kafkajs, 100 records per send x4:  ${rawBatched.toFixed(0)} records/s`);
 print();

@@ -24,6 +24,10 @@ export interface OpenLoopResult {
   readonly errorCodes: Readonly<Record<string, number>>;
   /** Due while every connection was busy: a sender would have had to try again later. */
   readonly skipped: number;
+  /** How late this process itself sent the latest request (ms): a busy sender inflates the latencies. */
+  readonly maxSendLag: number;
+  /** The slowest answer counted from when its request was actually sent (ms). */
+  readonly maxFromSend: number;
 }
 
 /**
@@ -42,6 +46,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const errorCodes: Record<string, number> = {};
   let skipped = 0;
   let inFlight = 0;
+  let maxSendLag = 0;
+  let maxFromSend = 0;
   const total = Math.round(options.rate * options.seconds);
   const interval = 1000 / options.rate;
   const answers: Promise<void>[] = [];
@@ -54,6 +60,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
         answered();
       };
       const body = options.body();
+      const sentAt = performance.now();
+      maxSendLag = Math.max(maxSendLag, sentAt - due);
       const req = request(
         {
           agent,
@@ -67,7 +75,9 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
         (res) => {
           res.resume();
           res.on('end', () => {
-            latencyMicros.record(Math.max(1, Math.round((performance.now() - due) * 1000)));
+            const now = performance.now();
+            latencyMicros.record(Math.max(1, Math.round((now - due) * 1000)));
+            maxFromSend = Math.max(maxFromSend, now - sentAt);
             const status = res.statusCode ?? 0;
             statuses[status] = (statuses[status] ?? 0) + 1;
             resolve();
@@ -110,5 +120,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     errors,
     errorCodes,
     skipped,
+    maxSendLag,
+    maxFromSend,
   };
 }
