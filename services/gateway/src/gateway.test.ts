@@ -308,6 +308,24 @@ describe('rejected bodies are answered precisely and kept byte for byte', () => 
     expect(sent).toBeLessThan(64);
   });
 
+  test('an unauthenticated body is not read: a wrong token on an oversized chunked body gets 401, not 413', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const response = await fetch(`${gateway.url}/webhooks/komo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer wrong-token' },
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 64) controller.enqueue(chunk);
+          else controller.close();
+        },
+      }),
+      duplex: 'half',
+      signal: AbortSignal.timeout(15_000),
+    } as RequestInit);
+    expect(response.status).toBe(401);
+  });
+
   test('a chunked body within the limit is read whole and published', async () => {
     const body = JSON.parse(exampleOf(events.instantWin).body);
     body.request_id = `chunked-${Date.now()}`;

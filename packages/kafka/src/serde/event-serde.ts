@@ -85,12 +85,9 @@ export class EventSerde {
     if (missing.length > 0) {
       throw new RelayError('SCHEMA_NOT_REGISTERED', `${missing.join(', ')} (run \`npm run provision\`)`);
     }
-    const found = resolved as ResolvedSchema[];
-    // Loads each schema into the client's cache now, so encoding never waits on the registry.
-    await Promise.all(found.map((entry) => registry.getSchema(entry.id)));
     return new EventSerde(
       registry,
-      found.map((entry) => {
+      (resolved as ResolvedSchema[]).map((entry) => {
         const reader = avsc.Type.forSchema(entry.schema as avsc.Schema);
         const readers = new Map([[entry.id, (payload: Buffer) => reader.fromBuffer(payload)]]);
         return { ...entry, reader, readers };
