@@ -72,6 +72,40 @@ describe('KafkajsRecordProducer', () => {
     expect(batches.reduce((a, b) => a + b, 0)).toBe(10);
   });
 
+  test('records sent in the loop turn that acknowledges a batch join the next batch', async ({
+    kafka,
+    topics,
+  }) => {
+    const topic = await topics.create('handover');
+    const record = (value: string) => ({ topic, key: 'k', value: Buffer.from(value), headers: {} });
+    const batches: number[] = [];
+    const sends: Promise<unknown>[] = [];
+    const producer = new KafkajsRecordProducer(kafka, {
+      lingerMs: 0,
+      onBatch: (size) => {
+        batches.push(size);
+        // Two more wait while the first batch is in flight.
+        if (batches.length === 1) sends.push(producer.send(record('b')), producer.send(record('c')));
+      },
+    });
+    await producer.connect();
+    try {
+      const first = producer.send(record('a'));
+      // Like another request read in the same I/O phase as the acknowledgement.
+      sends.push(
+        first
+          .then(() => new Promise((resolve) => setImmediate(resolve)))
+          .then(() => producer.send(record('d'))),
+      );
+      await first;
+      await Promise.all(sends);
+
+      expect(batches).toEqual([1, 3]);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
   test('each delivery names the partition and offset where its record is', async ({ kafka, topics }) => {
     const topic = await topics.create('offsets', { partitions: 3 });
 

@@ -101,7 +101,10 @@ export class KafkajsRecordProducer implements RecordProducer {
     this.#inFlight = this.#sendBatch(batch).finally(() => {
       this.#inFlight = undefined;
       this.#inFlightSince = undefined;
-      if (this.#pending.length > 0) this.#startBatch();
+      // Not at once: the acknowledgement is read in the middle of the loop's I/O phase, and the other
+      // requests read in that phase join this batch if it starts after it (setImmediate). On a busy
+      // gateway this made batches ≈ 40 % larger, and fewer produce requests cost less per record.
+      if (this.#pending.length > 0) setImmediate(() => this.#startBatch());
     });
   }
 
