@@ -56,8 +56,8 @@ export function authenticate(options: AuthenticateOptions) {
       const source = c.req.param('source') as Source;
       const check = checks[source];
       if (check === undefined) throw problem('unknown_source', `No webhook source "${source}".`);
-      if (check.allowlist !== undefined && !matches(check.allowlist, c.var.clientAddress)) {
-        throw problem('forbidden_address', `${c.var.clientAddress} may not send ${source} webhooks.`);
+      if (check.allowlist !== undefined && !matches(check.allowlist, c.get('clientAddress'))) {
+        throw problem('forbidden_address', `${c.get('clientAddress')} may not send ${source} webhooks.`);
       }
       if (check.expectedToken !== undefined) {
         const token = presentedToken(

@@ -22,7 +22,7 @@ export function verifySignature(options: VerifySignatureOptions) {
     const verifier = verifiers.get(c.req.param('source') ?? '');
     if (verifier !== undefined) {
       try {
-        verifier.verify(Buffer.from(c.var.rawBody).toString('utf8'), {
+        verifier.verify(Buffer.from(c.get('rawBody')).toString('utf8'), {
           'webhook-id': c.req.header('webhook-id') ?? '',
           'webhook-timestamp': c.req.header('webhook-timestamp') ?? '',
           'webhook-signature': c.req.header('webhook-signature') ?? '',

@@ -71,7 +71,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
       const source = c.req.param('source');
       const eventTypeFromUrl = c.req.param('eventType');
       const contentType = c.req.header('content-type');
-      const requestId = c.var.requestId;
+      const requestId = c.get('requestId');
 
       const reject = async (
         code: ProblemCode,
@@ -82,13 +82,13 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
         try {
           await withDeadline(
             deps.deadLetters.write({
-              body: c.var.rawBody,
+              body: c.get('rawBody'),
               code,
               detail,
               source,
               path: c.req.path,
               receivedAt,
-              senderAddress: c.var.clientAddress,
+              senderAddress: c.get('clientAddress'),
               contentType,
               requestId,
               ...(eventType === undefined ? {} : { eventType }),
@@ -109,7 +109,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
       if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) {
         return reject('unsupported_media_type', `Content-Type ${contentType ?? '(none)'} is not JSON.`);
       }
-      const result = normalise({ source, body: c.var.rawBody, eventType: eventTypeFromUrl, receivedAt });
+      const result = normalise({ source, body: c.get('rawBody'), eventType: eventTypeFromUrl, receivedAt });
       if (!result.ok) {
         return reject(result.code as ProblemCode, result.detail, result.errors, result.definition?.eventType);
       }
