@@ -1,6 +1,9 @@
 import { Agent, request } from 'node:http';
 import { createHistogram } from 'node:perf_hooks';
 
+/** What a request not sent, or not answered, counts as in the percentiles: longer than any timeout. */
+const UNANSWERED_MICROS = 600_000_000;
+
 export interface OpenLoopOptions {
   readonly url: string;
   /** Requests per second, evenly spaced. */
@@ -15,14 +18,16 @@ export interface OpenLoopOptions {
 
 export interface OpenLoopResult {
   readonly sent: number;
+  /** Percentiles over every due request, those not sent or not answered counting as slower than any answer (ms). */
   readonly p50: number;
   readonly p99: number;
+  /** The slowest answer from its due time (ms). */
   readonly max: number;
   readonly statuses: Readonly<Record<number, number>>;
   readonly errors: number;
   /** How the failed requests failed, e.g. `ECONNRESET: 3`. */
   readonly errorCodes: Readonly<Record<string, number>>;
-  /** Due while every connection was busy: a sender would have had to try again later. */
+  /** Due while every connection was busy: a sender would have had to try again later (in p50/p99 as slowest). */
   readonly skipped: number;
   /** How late this process itself sent the latest request (ms): a busy sender inflates the latencies. */
   readonly maxSendLag: number;
@@ -33,14 +38,16 @@ export interface OpenLoopResult {
 /**
  * Offers a constant load: a POST every 1/rate seconds, whether or not earlier ones were answered
  * (open loop, over at most `connections` keep-alive connections; when all are busy the request is
- * counted as skipped, not queued), each latency counted from the moment the request was due. autocannon's `overallRate` cannot
+ * counted as skipped, not queued, and as slower than any answer in the percentiles), each latency
+ * counted from the moment the request was due. autocannon's `overallRate` cannot
  * do this: it gives each connection a quota per second, which the connections spend at full
  * speed as each second starts, so "half the load" is full load for half of every second.
  */
 export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
   const target = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
-  const latencyMicros = createHistogram({ lowest: 1, highest: 600_000_000, figures: 3 });
+  const latencyMicros = createHistogram({ lowest: 1, highest: UNANSWERED_MICROS, figures: 3 });
+  let max = 0;
   const statuses: Record<number, number> = {};
   let errors = 0;
   const errorCodes: Record<string, number> = {};
@@ -77,6 +84,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
           res.on('end', () => {
             const now = performance.now();
             latencyMicros.record(Math.max(1, Math.round((now - due) * 1000)));
+            max = Math.max(max, now - due);
             maxFromSend = Math.max(maxFromSend, now - sentAt);
             const status = res.statusCode ?? 0;
             statuses[status] = (statuses[status] ?? 0) + 1;
@@ -87,6 +95,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
       req.on('timeout', () => req.destroy(new Error('timed out')));
       req.on('error', (error: NodeJS.ErrnoException) => {
         errors += 1;
+        latencyMicros.record(UNANSWERED_MICROS);
         const code = error.code ?? error.message;
         errorCodes[code] = (errorCodes[code] ?? 0) + 1;
         resolve();
@@ -102,7 +111,11 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
       while (sent < total && start + sent * interval <= now) {
         const due = start + interval * sent++;
         if (inFlight < options.connections) answers.push(send(due));
-        else skipped += 1;
+        else {
+          skipped += 1;
+          // Counted as slower than any answer: leaving it out would drop the worst moments from the percentiles.
+          latencyMicros.record(UNANSWERED_MICROS);
+        }
       }
       if (sent === total) done();
       else setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
@@ -111,11 +124,15 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   });
   await Promise.all(answers);
   agent.destroy();
+  const percentile = (p: number) => {
+    const micros = latencyMicros.percentile(p);
+    return micros >= UNANSWERED_MICROS ? Number.POSITIVE_INFINITY : micros / 1000;
+  };
   return {
     sent,
-    p50: latencyMicros.percentile(50) / 1000,
-    p99: latencyMicros.percentile(99) / 1000,
-    max: latencyMicros.max / 1000,
+    p50: percentile(50),
+    p99: percentile(99),
+    max,
     statuses,
     errors,
     errorCodes,
