@@ -106,6 +106,38 @@ describe('KafkajsRecordProducer', () => {
     }
   });
 
+  test('a record that arrives while a batch is in flight still waits its linger for company', async ({
+    kafka,
+    topics,
+  }) => {
+    const topic = await topics.create('linger-after-flight');
+    const record = (value: string) => ({ topic, key: 'k', value: Buffer.from(value), headers: {} });
+    const batches: number[] = [];
+    const sends: Promise<unknown>[] = [];
+    const producer = new KafkajsRecordProducer(kafka, {
+      lingerMs: 500,
+      onBatch: (size) => {
+        batches.push(size);
+        if (batches.length === 1) {
+          // b waits behind the first batch, whose acknowledgement comes long before b's linger ends.
+          sends.push(producer.send(record('b')));
+          sends.push(
+            new Promise((resolve) => setTimeout(resolve, 150)).then(() => producer.send(record('c'))),
+          );
+        }
+      },
+    });
+    await producer.connect();
+    try {
+      await producer.send(record('a'));
+      await Promise.all(sends);
+
+      expect(batches).toEqual([1, 2]);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
   test('each delivery names the partition and offset where its record is', async ({ kafka, topics }) => {
     const topic = await topics.create('offsets', { partitions: 3 });
 

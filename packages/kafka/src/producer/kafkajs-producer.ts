@@ -86,25 +86,33 @@ export class KafkajsRecordProducer implements RecordProducer {
       const message: Message = { key: record.key, value: record.value, headers: { ...record.headers } };
       this.#pending.push({ record, message, resolve, reject });
       if (this.#pending.length >= this.#maxBatchRecords) this.#startBatch();
-      else this.#timer ??= setTimeout(() => this.#startBatch(), this.#lingerMs);
+      // The oldest waiting record sets the linger; its batch goes when that ends, or when the one
+      // in flight is acknowledged after it ended.
+      else if (this.#pending.length === 1) {
+        this.#timer = setTimeout(() => {
+          this.#timer = undefined;
+          this.#startBatch();
+        }, this.#lingerMs);
+      }
     });
   }
 
   #startBatch(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     // One request at a time (the idempotent producer's order); records arriving meanwhile form the next batch.
     if (this.#inFlight !== undefined || this.#pending.length === 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     const batch = this.#pending.splice(0, this.#maxBatchRecords);
     this.#onBatch(batch.length);
     this.#inFlightSince = Date.now();
     this.#inFlight = this.#sendBatch(batch).finally(() => {
       this.#inFlight = undefined;
       this.#inFlightSince = undefined;
-      // Not at once: the acknowledgement is read in the middle of the loop's I/O phase, and the other
-      // requests read in that phase join this batch if it starts after it (setImmediate). On a busy
-      // gateway this made batches ≈ 40 % larger, and fewer produce requests cost less per record.
-      if (this.#pending.length > 0) setImmediate(() => this.#startBatch());
+      // The next batch, if its linger has ended, starts after this turn of the loop's I/O phase, not at
+      // once: the other requests read in that phase join it. On a busy gateway this made batches ≈ 40 %
+      // larger, and fewer produce requests cost less per record, in the gateway and in the broker.
+      const lingered = this.#timer === undefined || this.#pending.length >= this.#maxBatchRecords;
+      if (this.#pending.length > 0 && lingered) setImmediate(() => this.#startBatch());
     });
   }
 
