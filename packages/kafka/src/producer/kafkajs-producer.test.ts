@@ -53,6 +53,38 @@ async function sendConcurrently(kafka: Kafka, topic: string, count: number, opti
   }
 }
 
+/**
+ * Sends one record, and `whileInFlight` as its batch goes out (given a send and the first delivery);
+ * answers the sizes of the batches made once every send has settled.
+ */
+async function batchSizesOfOneRecordThen(
+  kafka: Kafka,
+  topic: string,
+  lingerMs: number,
+  whileInFlight: (send: (value: string) => Promise<unknown>, first: Promise<unknown>) => Promise<unknown>[],
+) {
+  const batches: number[] = [];
+  let more: Promise<unknown>[] = [];
+  let first: Promise<unknown> = Promise.resolve();
+  const send = (value: string) => producer.send({ topic, key: 'k', value: Buffer.from(value), headers: {} });
+  const producer = new KafkajsRecordProducer(kafka, {
+    lingerMs,
+    onBatch: (size) => {
+      batches.push(size);
+      if (batches.length === 1) more = whileInFlight(send, first);
+    },
+  });
+  await producer.connect();
+  try {
+    first = send('a');
+    await first;
+    await Promise.all(more);
+    return batches;
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 describe('KafkajsRecordProducer', () => {
   test('concurrent sends are coalesced into a few batches', async ({ kafka, topics }) => {
     const topic = await topics.create('linger', { partitions: 3 });
@@ -77,33 +109,16 @@ describe('KafkajsRecordProducer', () => {
     topics,
   }) => {
     const topic = await topics.create('handover');
-    const record = (value: string) => ({ topic, key: 'k', value: Buffer.from(value), headers: {} });
-    const batches: number[] = [];
-    const sends: Promise<unknown>[] = [];
-    const producer = new KafkajsRecordProducer(kafka, {
-      lingerMs: 0,
-      onBatch: (size) => {
-        batches.push(size);
-        // Two more wait while the first batch is in flight.
-        if (batches.length === 1) sends.push(producer.send(record('b')), producer.send(record('c')));
-      },
-    });
-    await producer.connect();
-    try {
-      const first = producer.send(record('a'));
-      // Like another request read in the same I/O phase as the acknowledgement.
-      sends.push(
-        first
-          .then(() => new Promise((resolve) => setImmediate(resolve)))
-          .then(() => producer.send(record('d'))),
-      );
-      await first;
-      await Promise.all(sends);
 
-      expect(batches).toEqual([1, 3]);
-    } finally {
-      await producer.disconnect();
-    }
+    const batches = await batchSizesOfOneRecordThen(kafka, topic, 0, (send, first) => [
+      // Two more wait while the first batch is in flight...
+      send('b'),
+      send('c'),
+      // ...and one is sent like another request read in the same I/O phase as the acknowledgement.
+      first.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => send('d')),
+    ]);
+
+    expect(batches).toEqual([1, 3]);
   });
 
   test('a record that arrives while a batch is in flight still waits its linger for company', async ({
@@ -111,31 +126,14 @@ describe('KafkajsRecordProducer', () => {
     topics,
   }) => {
     const topic = await topics.create('linger-after-flight');
-    const record = (value: string) => ({ topic, key: 'k', value: Buffer.from(value), headers: {} });
-    const batches: number[] = [];
-    const sends: Promise<unknown>[] = [];
-    const producer = new KafkajsRecordProducer(kafka, {
-      lingerMs: 500,
-      onBatch: (size) => {
-        batches.push(size);
-        if (batches.length === 1) {
-          // b waits behind the first batch, whose acknowledgement comes long before b's linger ends.
-          sends.push(producer.send(record('b')));
-          sends.push(
-            new Promise((resolve) => setTimeout(resolve, 150)).then(() => producer.send(record('c'))),
-          );
-        }
-      },
-    });
-    await producer.connect();
-    try {
-      await producer.send(record('a'));
-      await Promise.all(sends);
 
-      expect(batches).toEqual([1, 2]);
-    } finally {
-      await producer.disconnect();
-    }
+    // b waits behind the first batch, whose acknowledgement comes long before b's 500 ms linger ends.
+    const batches = await batchSizesOfOneRecordThen(kafka, topic, 500, (send) => [
+      send('b'),
+      new Promise((resolve) => setTimeout(resolve, 150)).then(() => send('c')),
+    ]);
+
+    expect(batches).toEqual([1, 2]);
   });
 
   test('each delivery names the partition and offset where its record is', async ({ kafka, topics }) => {
