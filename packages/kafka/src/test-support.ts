@@ -136,17 +136,22 @@ export async function provisionCatalogue(
 
 type Cluster = { readonly brokers: readonly string[]; readonly schemaRegistryUrl: string };
 
+/** A serde for the definitions, their schema ids resolved on the test cluster's registry. */
+export function testSerde(cluster: Cluster, definitions: readonly StreamDefinition<unknown>[]) {
+  return EventSerde.resolve(
+    createRegistryClient(cluster.schemaRegistryUrl),
+    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
+    definitions,
+  );
+}
+
 /** A serde for the definitions and a publisher on it, as tests publish the records a service consumes. */
 export async function testPublisher(
   kafka: Kafka,
   cluster: Cluster,
   definitions: readonly StreamDefinition<unknown>[],
 ) {
-  const serde = await EventSerde.resolve(
-    createRegistryClient(cluster.schemaRegistryUrl),
-    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-    definitions,
-  );
+  const serde = await testSerde(cluster, definitions);
   const producer = new KafkajsRecordProducer(kafka);
   await producer.connect();
   return { serde, publisher: new EventPublisher(producer, serde), disconnect: () => producer.disconnect() };

@@ -9,8 +9,8 @@ import {
   normalise,
   toSenderBody,
 } from '@relay/events';
-import { createRegistryClient, DEAD_LETTER_TOPIC, EventSerde, SchemaRegistryAdmin } from '@relay/kafka';
-import { provisionCatalogue, readAll } from '@relay/kafka/test-support';
+import { DEAD_LETTER_TOPIC, type EventSerde } from '@relay/kafka';
+import { provisionCatalogue, readAll, testSerde } from '@relay/kafka/test-support';
 import { uniqueName } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
 import { type IHeaders, Kafka, logLevel } from 'kafkajs';
@@ -136,11 +136,7 @@ async function deadLetterOf(response: Response): Promise<Stored | undefined> {
 }
 
 async function serde(): Promise<EventSerde> {
-  return EventSerde.resolve(
-    createRegistryClient(cluster.schemaRegistryUrl),
-    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-    [...new Set(documentedExamples.map((f) => f.definition))],
-  );
+  return testSerde(cluster, [...new Set(documentedExamples.map((f) => f.definition))]);
 }
 
 describe('accepted webhooks', () => {

@@ -5,10 +5,8 @@ import { Registry } from 'prom-client';
 import { RelayError } from '../errors.ts';
 import { EventPublisher } from '../producer/event-publisher.ts';
 import { KafkajsRecordProducer } from '../producer/kafkajs-producer.ts';
-import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
-import { createRegistryClient } from '../schema-registry/client.ts';
-import { EventSerde } from '../serde/event-serde.ts';
-import { committedOffset, eventually, isolate, readAll, recordCount } from '../test-support.ts';
+import type { EventSerde } from '../serde/event-serde.ts';
+import { committedOffset, eventually, isolate, readAll, recordCount, testSerde } from '../test-support.ts';
 import { CONSUMER_DEAD_LETTER_HEADERS } from './dead-letter.ts';
 import { type ConsumedEvent, EventConsumer, type EventConsumerOptions } from './event-consumer.ts';
 
@@ -38,11 +36,7 @@ interface Stream {
 const test = base.extend<{ stream: Stream }>({
   stream: async ({ kafka, topics, cluster, task }, use) => {
     const definition = await isolate(events.instantWin, topics, cluster.schemaRegistryUrl);
-    const serde = await EventSerde.resolve(
-      createRegistryClient(cluster.schemaRegistryUrl),
-      new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-      [definition],
-    );
+    const serde = await testSerde(cluster, [definition]);
     const producer = new KafkajsRecordProducer(kafka, { lingerMs: 0 });
     await producer.connect();
     const publisher = new EventPublisher(producer, serde);

@@ -4,10 +4,7 @@ import { events, exampleOf, normalise } from '@relay/events';
 import { expect, test } from '@relay/testkit/vitest';
 import { EventPublisher } from '../producer/event-publisher.ts';
 import { KafkajsRecordProducer } from '../producer/kafkajs-producer.ts';
-import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
-import { createRegistryClient } from '../schema-registry/client.ts';
-import { EventSerde } from '../serde/event-serde.ts';
-import { eventually, provisionCatalogue } from '../test-support.ts';
+import { eventually, provisionCatalogue, testSerde } from '../test-support.ts';
 import { startWinnerEmails } from './winner-emails.ts';
 
 test('the README example is this file, word for word', () => {
@@ -20,11 +17,7 @@ test("the README example emails each winner of the catalogue's InstantWin topic,
   kafka,
 }) => {
   await provisionCatalogue(cluster);
-  const serde = await EventSerde.resolve(
-    createRegistryClient(cluster.schemaRegistryUrl),
-    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-    [events.instantWin],
-  );
+  const serde = await testSerde(cluster, [events.instantWin]);
   const producer = new KafkajsRecordProducer(kafka);
   await producer.connect();
   const run = `emails-${Date.now()}`;

@@ -1,6 +1,6 @@
 import { events, exampleOf } from '@relay/events';
-import { createRegistryClient, EventSerde, KafkajsRecordProducer, SchemaRegistryAdmin } from '@relay/kafka';
-import { provisionCatalogue } from '@relay/kafka/test-support';
+import { KafkajsRecordProducer } from '@relay/kafka';
+import { provisionCatalogue, testSerde } from '@relay/kafka/test-support';
 import { uniqueName } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 import type { Kafka } from 'kafkajs';
@@ -42,11 +42,7 @@ test('replay publishes the dead letters that now pass, re-queues the rest, and n
   const deadLetterTopic = await topics.create('dead-letters');
   const producer = new KafkajsRecordProducer(kafka);
   await producer.connect();
-  const serde = await EventSerde.resolve(
-    createRegistryClient(cluster.schemaRegistryUrl),
-    new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-    [events.instantWin, events.fileUpload],
-  );
+  const serde = await testSerde(cluster, [events.instantWin, events.fileUpload]);
   try {
     const run = uniqueName('replay');
     const instantWin = { ...JSON.parse(exampleOf(events.instantWin).body), request_id: `${run}-iw` };
@@ -118,11 +114,7 @@ test('under RELAY_TOPIC_PREFIX, replay publishes to the prefixed topics', async 
   const producer = new KafkajsRecordProducer(kafka);
   await producer.connect();
   try {
-    const serde = await EventSerde.resolve(
-      createRegistryClient(cluster.schemaRegistryUrl),
-      new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
-      catalogue.definitions,
-    );
+    const serde = await testSerde(cluster, catalogue.definitions);
     const instantWin = { ...JSON.parse(exampleOf(events.instantWin).body), request_id: `${prefix}iw` };
     await new DeadLetterWriter(producer, catalogue.deadLetterTopic).write({
       receivedAt: Date.now(),
