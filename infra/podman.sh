@@ -10,14 +10,20 @@ engine_answers() {
   curl -fsS --max-time 3 --unix-socket "$1" http://d/_ping >/dev/null 2>&1
 }
 
+# Container names resolve on a Podman network (CNI) only through the dnsname plugin, which Debian's
+# podman merely recommends: without it a compose project or a multi-broker cluster cannot find its peers.
+CNI_DNSNAME=/usr/lib/cni/dnsname
+
 install_packages() {
   local missing=()
   for cmd in podman runc debootstrap curl; do command -v "$cmd" >/dev/null || missing+=("$cmd"); done
-  if [ ${#missing[@]} -eq 0 ]; then log "podman, runc, debootstrap and curl are installed"; return 0; fi
+  [ -x "$CNI_DNSNAME" ] || missing+=("$CNI_DNSNAME")
+  if [ ${#missing[@]} -eq 0 ]; then log "podman, runc, debootstrap, curl and the CNI dnsname plugin are installed"; return 0; fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends podman runc debootstrap curl ca-certificates \
-    uidmap slirp4netns fuse-overlayfs containernetworking-plugins iptables
+    uidmap slirp4netns fuse-overlayfs containernetworking-plugins iptables \
+    golang-github-containernetworking-plugin-dnsname
 }
 
 # crun fails on these machines (cgroup hybrid mode, no CAP_SYS_RESOURCE); runc works.
