@@ -19,8 +19,13 @@ export {
   type RetryOptions,
 } from './consumer/event-consumer.ts';
 export { ERROR_CODES, type ErrorCode, RelayError } from './errors.ts';
+export { type BatchingOptions, BatchingRecordProducer } from './producer/batching-producer.ts';
 export { EventPublisher, type Publishable, type PublishableValue } from './producer/event-publisher.ts';
-export { type BatchingOptions, KafkajsRecordProducer } from './producer/kafkajs-producer.ts';
+export { KafkajsRecordProducer } from './producer/kafkajs-producer.ts';
+export {
+  type PlatformaticProducerOptions,
+  PlatformaticRecordProducer,
+} from './producer/platformatic-producer.ts';
 export type { Delivery, OutgoingRecord, RecordHeaders, RecordProducer } from './producer/record-producer.ts';
 export { type ProvisionConfig, ProvisionEnv, provisionConfigFromEnv } from './provision/config.ts';
 export { DEAD_LETTER_TOPIC, desiredState, replicationFor, withTopicPrefix } from './provision/desired.ts';

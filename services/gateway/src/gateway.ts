@@ -1,8 +1,7 @@
 import {
   createRegistryClient,
   EventSerde,
-  KafkajsRecordProducer,
-  kafkaClient,
+  PlatformaticRecordProducer,
   SchemaRegistryAdmin,
 } from '@relay/kafka';
 import { keepTrying } from '@relay/service';
@@ -27,8 +26,9 @@ const RETRY_DELAY_MS = 1_000;
 /** Wires the HTTP app to Kafka and the registry. Readiness stays false until both answered. */
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const metrics = createMetrics();
-  const kafka = kafkaClient('relay-gateway', config.brokers, Math.max(config.publishDeadlineMs, 5_000));
-  const producer = new KafkajsRecordProducer(kafka, {
+  const producer = new PlatformaticRecordProducer({
+    clientId: 'relay-gateway',
+    brokers: config.brokers,
     lingerMs: config.lingerMs,
     maxBatchRecords: config.maxBatchRecords,
     ackTimeoutMs: config.publishDeadlineMs,

@@ -1,7 +1,21 @@
-import { losingProduceResponses } from '@relay/testkit';
+import { losingProduceResponses, losingProduceResponsesOnEveryConnection } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
-import { Kafka, logLevel } from 'kafkajs';
-import { type BatchingOptions, KafkajsRecordProducer } from './kafkajs-producer.ts';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import type { BatchingOptions, BatchingRecordProducer } from './batching-producer.ts';
+import { KafkajsRecordProducer } from './kafkajs-producer.ts';
+import { javaPartition, PlatformaticRecordProducer } from './platformatic-producer.ts';
+
+/** The same batching on each Kafka client: `kafka` is the test cluster's kafkajs client. */
+const clients = {
+  kafkajs: (kafka: Kafka, _brokers: readonly string[], options: BatchingOptions = {}) =>
+    new KafkajsRecordProducer(kafka, options),
+  platformatic: (_kafka: Kafka, brokers: readonly string[], options: BatchingOptions = {}) =>
+    new PlatformaticRecordProducer({ clientId: 'producer-test', brokers, ...options }),
+} satisfies Record<
+  string,
+  (kafka: Kafka, brokers: readonly string[], options?: BatchingOptions) => BatchingRecordProducer
+>;
+type Client = keyof typeof clients;
 
 async function consumeAll(kafka: Kafka, topic: string, count: number) {
   const consumer = kafka.consumer({ groupId: `${topic}-reader`, maxWaitTimeInMs: 100 });
@@ -32,9 +46,14 @@ async function consumeAll(kafka: Kafka, topic: string, count: number) {
   return seen;
 }
 
-async function sendConcurrently(kafka: Kafka, topic: string, count: number, options: BatchingOptions) {
+async function sendConcurrently(
+  producerOf: (options: BatchingOptions) => BatchingRecordProducer,
+  topic: string,
+  count: number,
+  options: BatchingOptions,
+) {
   const batches: number[] = [];
-  const producer = new KafkajsRecordProducer(kafka, { ...options, onBatch: (size) => batches.push(size) });
+  const producer = producerOf({ ...options, onBatch: (size) => batches.push(size) });
   await producer.connect();
   try {
     const deliveries = await Promise.all(
@@ -58,7 +77,7 @@ async function sendConcurrently(kafka: Kafka, topic: string, count: number, opti
  * answers the sizes of the batches made once every send has settled.
  */
 async function batchSizesOfOneRecordThen(
-  kafka: Kafka,
+  producerOf: (options: BatchingOptions) => BatchingRecordProducer,
   topic: string,
   lingerMs: number,
   whileInFlight: (send: (value: string) => Promise<unknown>, first: Promise<unknown>) => Promise<unknown>[],
@@ -67,7 +86,7 @@ async function batchSizesOfOneRecordThen(
   let more: Promise<unknown>[] = [];
   let first: Promise<unknown> = Promise.resolve();
   const send = (value: string) => producer.send({ topic, key: 'k', value: Buffer.from(value), headers: {} });
-  const producer = new KafkajsRecordProducer(kafka, {
+  const producer = producerOf({
     lingerMs,
     onBatch: (size) => {
       batches.push(size);
@@ -85,61 +104,86 @@ async function batchSizesOfOneRecordThen(
   }
 }
 
-describe('KafkajsRecordProducer', () => {
-  test('concurrent sends are coalesced into a few batches', async ({ kafka, topics }) => {
+describe.each(Object.keys(clients) as Client[])('BatchingRecordProducer on %s', (client) => {
+  const producerOf =
+    (kafka: Kafka, brokers: readonly string[]) =>
+    (options: BatchingOptions = {}) =>
+      clients[client](kafka, brokers, options);
+
+  test('concurrent sends are coalesced into a few batches', async ({ cluster, kafka, topics }) => {
     const topic = await topics.create('linger', { partitions: 3 });
 
-    const { batches } = await sendConcurrently(kafka, topic, 60, { lingerMs: 20 });
+    const { batches } = await sendConcurrently(producerOf(kafka, cluster.brokers), topic, 60, {
+      lingerMs: 20,
+    });
 
     expect(batches.reduce((a, b) => a + b, 0)).toBe(60);
     expect(batches.length).toBeLessThanOrEqual(3);
   });
 
-  test('a batch never holds more than maxBatchRecords', async ({ kafka, topics }) => {
+  test('a batch never holds more than maxBatchRecords', async ({ cluster, kafka, topics }) => {
     const topic = await topics.create('max-batch');
 
-    const { batches } = await sendConcurrently(kafka, topic, 10, { lingerMs: 50, maxBatchRecords: 4 });
+    const { batches } = await sendConcurrently(producerOf(kafka, cluster.brokers), topic, 10, {
+      lingerMs: 50,
+      maxBatchRecords: 4,
+    });
 
     expect(Math.max(...batches)).toBeLessThanOrEqual(4);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(10);
   });
 
   test('records sent in the loop turn that acknowledges a batch join the next batch', async ({
+    cluster,
     kafka,
     topics,
   }) => {
     const topic = await topics.create('handover');
 
-    const batches = await batchSizesOfOneRecordThen(kafka, topic, 0, (send, first) => [
-      // Two more wait while the first batch is in flight...
-      send('b'),
-      send('c'),
-      // ...and one is sent like another request read in the same I/O phase as the acknowledgement.
-      first.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => send('d')),
-    ]);
+    const batches = await batchSizesOfOneRecordThen(
+      producerOf(kafka, cluster.brokers),
+      topic,
+      0,
+      (send, first) => [
+        // Two more wait while the first batch is in flight...
+        send('b'),
+        send('c'),
+        // ...and one is sent like another request read in the same I/O phase as the acknowledgement.
+        first.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => send('d')),
+      ],
+    );
 
     expect(batches).toEqual([1, 3]);
   });
 
   test('a record that arrives while a batch is in flight still waits its linger for company', async ({
+    cluster,
     kafka,
     topics,
   }) => {
     const topic = await topics.create('linger-after-flight');
 
     // b waits behind the first batch, whose acknowledgement comes long before b's 500 ms linger ends.
-    const batches = await batchSizesOfOneRecordThen(kafka, topic, 500, (send) => [
-      send('b'),
-      new Promise((resolve) => setTimeout(resolve, 150)).then(() => send('c')),
-    ]);
+    const batches = await batchSizesOfOneRecordThen(
+      producerOf(kafka, cluster.brokers),
+      topic,
+      500,
+      (send) => [send('b'), new Promise((resolve) => setTimeout(resolve, 150)).then(() => send('c'))],
+    );
 
     expect(batches).toEqual([1, 2]);
   });
 
-  test('each delivery names the partition and offset where its record is', async ({ kafka, topics }) => {
+  test('each delivery names the partition and offset where its record is', async ({
+    cluster,
+    kafka,
+    topics,
+  }) => {
     const topic = await topics.create('offsets', { partitions: 3 });
 
-    const { deliveries } = await sendConcurrently(kafka, topic, 40, { lingerMs: 10 });
+    const { deliveries } = await sendConcurrently(producerOf(kafka, cluster.brokers), topic, 40, {
+      lingerMs: 10,
+    });
     const stored = await consumeAll(kafka, topic, 40);
 
     const at = new Map(stored.map((r) => [`${r.partition}/${r.offset}`, r.value]));
@@ -151,9 +195,10 @@ describe('KafkajsRecordProducer', () => {
   });
 
   test('a publish that fails rejects with a retriable error and marks the producer unhealthy', async ({
+    cluster,
     kafka,
   }) => {
-    const producer = new KafkajsRecordProducer(kafka, { ackTimeoutMs: 1_000 });
+    const producer = producerOf(kafka, cluster.brokers)({ ackTimeoutMs: 1_000 });
     await producer.connect();
     try {
       // Topics are not auto-created by the test broker, so this one never gets a leader.
@@ -172,19 +217,11 @@ describe('KafkajsRecordProducer', () => {
 
   test('after a batch whose acknowledgement was lost, the next record is still written', async ({
     cluster,
-    kafka,
     topics,
+    kafka,
   }) => {
     const topic = await topics.create('lost-ack');
-    const network = losingProduceResponses();
-    const faulty = new Kafka({
-      clientId: 'lost-ack',
-      brokers: [...cluster.brokers],
-      socketFactory: network.socketFactory,
-      retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 },
-      logLevel: logLevel.NOTHING,
-    });
-    const producer = new KafkajsRecordProducer(faulty, { lingerMs: 0 });
+    const { producer, network, restore } = faultyProducers[client](cluster.brokers);
     await producer.connect();
     try {
       network.losing = true;
@@ -208,6 +245,56 @@ describe('KafkajsRecordProducer', () => {
       expect(stored[1]?.offset).toBe(second.offset);
     } finally {
       await producer.disconnect();
+      restore();
     }
   }, 60_000);
+});
+
+/** A producer whose produce responses are lost while `network.losing` is on. */
+const faultyProducers = {
+  kafkajs: (brokers: readonly string[]) => {
+    const network = losingProduceResponses();
+    const faulty = new Kafka({
+      clientId: 'lost-ack',
+      brokers: [...brokers],
+      socketFactory: network.socketFactory,
+      retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 },
+      logLevel: logLevel.NOTHING,
+    });
+    return { producer: new KafkajsRecordProducer(faulty, { lingerMs: 0 }), network, restore: () => {} };
+  },
+  platformatic: (brokers: readonly string[]) => {
+    const network = losingProduceResponsesOnEveryConnection();
+    const producer = new PlatformaticRecordProducer({ clientId: 'lost-ack', brokers, lingerMs: 0 });
+    return { producer, network, restore: () => network.restore() };
+  },
+} satisfies Record<Client, unknown>;
+
+test('keys land on the partitions kafkajs (and Java) would choose', async ({ cluster, kafka, topics }) => {
+  const topic = await topics.create('partitioner', { partitions: 7 });
+  const keys = Array.from({ length: 200 }, (_, i) => `operation-${i % 13}:user-${i}`);
+  const kafkajsChoice = Partitioners.DefaultPartitioner();
+  const producer = clients.platformatic(kafka, cluster.brokers);
+  await producer.connect();
+  try {
+    const deliveries = await Promise.all(
+      keys.map((key) => producer.send({ topic, key, value: Buffer.from(key), headers: {} })),
+    );
+    const partitionMetadata = Array.from({ length: 7 }, (_, partitionId) => ({
+      partitionId,
+      leader: 1,
+      partitionErrorCode: 0,
+      replicas: [1],
+      isr: [1],
+    }));
+    deliveries.forEach((delivery, i) => {
+      const key = keys[i] as string;
+      expect(delivery.partition).toBe(
+        kafkajsChoice({ topic, partitionMetadata, message: { key, value: null } }),
+      );
+      expect(delivery.partition).toBe(javaPartition(Buffer.from(key), 7));
+    });
+  } finally {
+    await producer.disconnect();
+  }
 });

@@ -1,9 +1,8 @@
-import { type Kafka, type Message, Partitioners, type Producer, type RecordMetadata } from 'kafkajs';
 import { RelayError } from '../errors.ts';
 import type { Delivery, OutgoingRecord, RecordProducer } from './record-producer.ts';
 
 export interface BatchingOptions {
-  /** How long the first record of a batch waits for others (kafkajs has no linger of its own). */
+  /** How long the first record of a batch waits for others (neither Kafka client batches on its own). */
   readonly lingerMs?: number;
   /** A batch is sent at once when it holds this many records. */
   readonly maxBatchRecords?: number;
@@ -13,57 +12,51 @@ export interface BatchingOptions {
   readonly onBatch?: (records: number) => void;
 }
 
+/**
+ * What a Kafka client library does for a `BatchingRecordProducer`: one idempotent produce request
+ * (acks=all) at a time, answering where each record was stored.
+ */
+export interface BatchClient {
+  connect(): Promise<void>;
+  /**
+   * Sends the records as one produce request and answers, in their order, each record's delivery,
+   * or undefined for one the broker did not acknowledge. Throws when the request failed.
+   */
+  sendBatch(records: readonly OutgoingRecord[]): Promise<(Delivery | undefined)[]>;
+  disconnect(): Promise<void>;
+}
+
+/** How long a produce request may wait for the broker's acknowledgement unless told otherwise. */
+export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
+
 interface Pending {
   readonly record: OutgoingRecord;
-  readonly message: Message;
   readonly resolve: (delivery: Delivery) => void;
   readonly reject: (error: RelayError) => void;
 }
 
 /**
- * An idempotent kafkajs producer (acks=all) that coalesces concurrent sends into batches,
- * bounded by size and a small delay, and tells each record its partition and offset.
+ * Coalesces concurrent sends into batches, bounded by size and a small delay, one batch in flight
+ * at a time (the idempotent producer's order), and tells each record its partition and offset.
  */
-export class KafkajsRecordProducer implements RecordProducer {
-  readonly #kafka: Kafka;
-  #producer: Producer;
-  /** Set when a batch failed without telling whether the broker stored it (see #sendBatch). */
-  #needsNewIdentity = false;
+export class BatchingRecordProducer implements RecordProducer {
+  readonly #client: BatchClient;
   readonly #lingerMs: number;
   readonly #maxBatchRecords: number;
   readonly #ackTimeoutMs: number;
   readonly #onBatch: (records: number) => void;
-  /** The partition the partitioner chose for each message of the batch being sent. */
-  readonly #partitions = new WeakMap<Message, number>();
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
   #inFlightSince: number | undefined;
   #healthy = true;
 
-  constructor(kafka: Kafka, options: BatchingOptions = {}) {
+  constructor(client: BatchClient, options: BatchingOptions = {}) {
+    this.#client = client;
     this.#lingerMs = options.lingerMs ?? 2;
     this.#maxBatchRecords = options.maxBatchRecords ?? 500;
-    this.#ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.#ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.#onBatch = options.onBatch ?? (() => {});
-    this.#kafka = kafka;
-    this.#producer = this.#createProducer();
-  }
-
-  #createProducer(): Producer {
-    const partitions = this.#partitions;
-    return this.#kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: () => {
-        const choose = Partitioners.DefaultPartitioner();
-        return (args) => {
-          const partition = choose(args);
-          partitions.set(args.message, partition);
-          return partition;
-        };
-      },
-    });
   }
 
   /** False after a failed batch, and while a batch waits longer than its acknowledgement timeout. */
@@ -74,7 +67,7 @@ export class KafkajsRecordProducer implements RecordProducer {
 
   async connect(): Promise<void> {
     try {
-      await this.#producer.connect();
+      await this.#client.connect();
     } catch (error) {
       this.#healthy = false;
       throw new RelayError('KAFKA_UNAVAILABLE', 'cannot connect the producer', { cause: error });
@@ -83,8 +76,7 @@ export class KafkajsRecordProducer implements RecordProducer {
 
   send(record: OutgoingRecord): Promise<Delivery> {
     return new Promise((resolve, reject) => {
-      const message: Message = { key: record.key, value: record.value, headers: { ...record.headers } };
-      this.#pending.push({ record, message, resolve, reject });
+      this.#pending.push({ record, resolve, reject });
       if (this.#pending.length >= this.#maxBatchRecords) this.#startBatch();
       // The oldest waiting record sets the linger; its batch goes when that ends, or when the one
       // in flight is acknowledged after it ended.
@@ -117,63 +109,26 @@ export class KafkajsRecordProducer implements RecordProducer {
   }
 
   async #sendBatch(batch: readonly Pending[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const { record, message } of batch) {
-      const messages = byTopic.get(record.topic) ?? [];
-      messages.push(message);
-      byTopic.set(record.topic, messages);
-    }
-    let metadata: RecordMetadata[];
+    let deliveries: (Delivery | undefined)[];
     try {
-      if (this.#needsNewIdentity) await this.#renewIdentity();
-      metadata = await this.#producer.sendBatch({
-        acks: -1,
-        timeout: this.#ackTimeoutMs,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      deliveries = await this.#client.sendBatch(batch.map((pending) => pending.record));
     } catch (error) {
       this.#healthy = false;
-      this.#needsNewIdentity = true;
       const failure = new RelayError(
         'KAFKA_UNAVAILABLE',
         `a batch of ${batch.length} records was not acknowledged`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
       for (const pending of batch) pending.reject(failure);
       return;
     }
     this.#healthy = true;
-    const baseOffsets = new Map(
-      metadata.map((m) => [`${m.topicName}/${m.partition}`, BigInt(m.baseOffset ?? '-1')]),
-    );
-    const position = new Map<string, bigint>();
-    for (const { record, message, resolve, reject } of batch) {
-      const partition = this.#partitions.get(message);
-      const slot = `${record.topic}/${partition}`;
-      const base = baseOffsets.get(slot);
-      if (partition === undefined || base === undefined || base < 0n) {
-        reject(new RelayError('KAFKA_UNAVAILABLE', `no acknowledgement for ${slot}`));
-        continue;
-      }
-      const index = position.get(slot) ?? 0n;
-      position.set(slot, index + 1n);
-      resolve({ topic: record.topic, partition, offset: (base + index).toString() });
-    }
-  }
-
-  /**
-   * A failed batch may still have been stored (the connection can drop after the broker wrote it), and
-   * kafkajs rewinds its sequence numbers on failure. The next batch would then reuse the failed batch's
-   * sequence, and the broker would take it for a retry of that batch: acknowledged, but never written.
-   * A new producer id starts a new sequence, so no later record can be mistaken for a duplicate.
-   */
-  async #renewIdentity(): Promise<void> {
-    await this.#producer.disconnect().catch(() => {});
-    this.#producer = this.#createProducer();
-    await this.#producer.connect();
-    this.#needsNewIdentity = false;
+    batch.forEach(({ record, resolve, reject }, i) => {
+      const delivery = deliveries[i];
+      if (delivery === undefined)
+        reject(new RelayError('KAFKA_UNAVAILABLE', `no acknowledgement for ${record.topic}`));
+      else resolve(delivery);
+    });
   }
 
   async flush(): Promise<void> {
@@ -185,6 +140,24 @@ export class KafkajsRecordProducer implements RecordProducer {
 
   async disconnect(): Promise<void> {
     await this.flush();
-    await this.#producer.disconnect();
+    await this.#client.disconnect();
   }
+}
+
+/** Each record's offset in a produce request: the partition's base offset plus its place there. */
+export function deliveriesFrom(
+  records: readonly OutgoingRecord[],
+  partitions: readonly (number | undefined)[],
+  baseOffset: (topic: string, partition: number) => bigint | undefined,
+): (Delivery | undefined)[] {
+  const position = new Map<string, bigint>();
+  return records.map(({ topic }, i) => {
+    const partition = partitions[i];
+    const base = partition === undefined ? undefined : baseOffset(topic, partition);
+    if (partition === undefined || base === undefined || base < 0n) return undefined;
+    const slot = `${topic}/${partition}`;
+    const index = position.get(slot) ?? 0n;
+    position.set(slot, index + 1n);
+    return { topic, partition, offset: (base + index).toString() };
+  });
 }

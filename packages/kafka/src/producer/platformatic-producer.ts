@@ -1,0 +1,128 @@
+import { type MessageToProduce, murmur2, ProduceAcks, Producer } from '@platformatic/kafka';
+import {
+  type BatchClient,
+  type BatchingOptions,
+  BatchingRecordProducer,
+  DEFAULT_ACK_TIMEOUT_MS,
+  deliveriesFrom,
+} from './batching-producer.ts';
+import type { Delivery, OutgoingRecord, RecordHeaders } from './record-producer.ts';
+
+export interface PlatformaticProducerOptions extends BatchingOptions {
+  readonly clientId: string;
+  readonly brokers: readonly string[];
+  readonly connectTimeoutMs?: number;
+}
+
+type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+
+/** Header names as bytes, made once per name (a producer sees the same few names again and again). */
+const headerNames = new Map<string, Buffer>();
+
+function headerName(name: string): Buffer {
+  let bytes = headerNames.get(name);
+  if (bytes === undefined) {
+    bytes = Buffer.from(name);
+    headerNames.set(name, bytes);
+  }
+  return bytes;
+}
+
+function toBytes(value: string | Buffer): Buffer {
+  return typeof value === 'string' ? Buffer.from(value) : value;
+}
+
+/** Kafka headers as @platformatic/kafka takes them: a map keyed by name bytes, one entry per value. */
+function headerMap(headers: RecordHeaders): Map<Buffer, Buffer> {
+  const map = new Map<Buffer, Buffer>();
+  for (const name in headers) {
+    const value = headers[name] as string | Buffer | (string | Buffer)[];
+    if (!Array.isArray(value)) map.set(headerName(name), toBytes(value));
+    // A map's keys are compared by identity: a fresh key object per value keeps them all.
+    else for (const each of value) map.set(Buffer.from(name), toBytes(each));
+  }
+  return map;
+}
+
+/**
+ * Kafka's own (Java) partitioner, which kafkajs's default also is (the client's own default hashes
+ * differently): a key keeps its partition whichever client published it, so a rolling upgrade
+ * does not reorder a user's events.
+ */
+export function javaPartition(key: Buffer, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
+}
+
+/** An idempotent @platformatic/kafka producer (acks=all), one produce request per batch. */
+class PlatformaticBatchClient implements BatchClient {
+  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  /** Round robin over partitions for records without a key, per topic. */
+  readonly #unkeyed = new Map<string, number>();
+
+  constructor(options: PlatformaticProducerOptions) {
+    this.#producer = new Producer({
+      clientId: options.clientId,
+      bootstrapBrokers: [...options.brokers],
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      timeout: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
+      connectTimeout: options.connectTimeoutMs ?? 3_000,
+      // An idempotent producer given fewer than two retries retries forever; two, 100 ms apart, ride
+      // out a leader change and still fail a batch soon when Kafka is down (the caller answers 503).
+      retries: 2,
+      retryDelay: 100,
+      autocreateTopics: false,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.#producer.listApis();
+  }
+
+  async sendBatch(records: readonly OutgoingRecord[]): Promise<(Delivery | undefined)[]> {
+    const topics = [...new Set(records.map((record) => record.topic))];
+    const metadata = await this.#producer.metadata({ topics });
+    const messages = records.map((record): Message => {
+      const key = record.key === null ? undefined : toBytes(record.key);
+      const partitions = metadata.topics.get(record.topic)?.partitionsCount ?? 1;
+      return {
+        topic: record.topic,
+        partition:
+          key === undefined ? this.#nextUnkeyed(record.topic, partitions) : javaPartition(key, partitions),
+        ...(key === undefined ? {} : { key }),
+        value: record.value,
+        headers: headerMap(record.headers),
+      };
+    });
+    const result = await this.#producer.send({ messages });
+    const baseOffsets = new Map((result.offsets ?? []).map((o) => [`${o.topic}/${o.partition}`, o.offset]));
+    return deliveriesFrom(
+      records,
+      messages.map((message) => message.partition),
+      (topic, partition) => baseOffsets.get(`${topic}/${partition}`),
+    );
+  }
+
+  #nextUnkeyed(topic: string, partitions: number): number {
+    const next = this.#unkeyed.get(topic) ?? 0;
+    this.#unkeyed.set(topic, next + 1);
+    return next % partitions;
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#producer.close();
+  }
+}
+
+/**
+ * Batching on @platformatic/kafka: the gateway's producer. It spends about half of kafkajs's CPU
+ * per record (kafkajs allocates a zero-filled buffer per header and per record), which on a
+ * gateway is the largest single share of a request (see bench/gateway.bench.ts).
+ * A failed batch makes the client start a new producer id, so that a batch stored without its
+ * acknowledgement cannot make the broker drop the next one as its duplicate.
+ */
+export class PlatformaticRecordProducer extends BatchingRecordProducer {
+  constructor(options: PlatformaticProducerOptions) {
+    super(new PlatformaticBatchClient(options), options);
+  }
+}
