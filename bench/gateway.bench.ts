@@ -2,19 +2,22 @@
  * `npm run bench`: in one run, against real Kafka on loopback,
  *   1. a no-op Hono server answering 202 (the ceiling of HTTP on this machine),
  *   2. the gateway (validate, normalise, Avro-encode, publish acks=all, answer 202),
- *   3. raw kafkajs producing the same pre-encoded records (one send per record, and batched; run
- *      first, so that the broker is warm for the others),
+ *   3. raw kafkajs, and raw @platformatic/kafka (the gateway's client, without its batching), producing
+ *      the same pre-encoded records (one send per record, and batched; run first, so that the broker
+ *      is warm for the others),
  * 1 and 2 with 50 closed-loop connections (autocannon), alternating over BENCH_ROUNDS rounds (3), each
  * gateway phase against the mean of the no-op phases around it, the throughput ratio being the median
  * of the rounds' ratios; then the gateway offered half its
- * throughput (p99) and twice it (RSS and 503s) at an even rate (open-loop.ts), and where its CPU
- * time goes (--cpu-prof). Bounded: each phase runs a fixed number of seconds, to 127.0.0.1 only.
+ * throughput (p99; the no-op server offered the same just before and after, as the floor) and twice
+ * it (RSS and 503s) at an even rate (open-loop.ts), and where its CPU
+ * time goes (--cpu-prof, on a gateway of its own after the measured phases). Bounded: each phase runs a fixed number of seconds, to 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ProduceAcks, Producer } from '@platformatic/kafka';
 import { definitions, events, exampleOf, normalise } from '@relay/events';
 import {
   createRegistryClient,
@@ -182,8 +185,8 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** kafkajs alone, same records pre-encoded: `concurrency` loops each awaiting one send, or batches. */
-async function rawKafkajs(batchSize: number, concurrency: number): Promise<number> {
+/** One InstantWin record as the gateway publishes it: key and Avro value, encoded once. */
+async function preEncodedRecord() {
   const serde = await EventSerde.resolve(
     createRegistryClient(cluster.schemaRegistryUrl),
     new SchemaRegistryAdmin(cluster.schemaRegistryUrl),
@@ -191,24 +194,74 @@ async function rawKafkajs(batchSize: number, concurrency: number): Promise<numbe
   );
   const result = normalise({ source: 'adictiz', body: nextBody() });
   if (!result.ok) throw new Error(result.detail);
-  const value = serde.encode(result.definition, result.event);
+  return {
+    topic: result.definition.topic,
+    key: result.key,
+    value: serde.encode(result.definition, result.event),
+  };
+}
+
+/** A Kafka client producing `batchSize` records per send (idempotent, acks=all), awaited. */
+interface RawClient {
+  readonly name: string;
+  connect(): Promise<(batchSize: number) => Promise<unknown>>;
+  close(): Promise<void>;
+}
+
+function rawKafkajs(): RawClient {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  return {
+    name: 'kafkajs',
+    async connect() {
+      const { topic, key, value } = await preEncodedRecord();
+      await producer.connect();
+      return (batchSize) =>
+        producer.send({
+          topic,
+          acks: -1,
+          messages: Array.from({ length: batchSize }, () => ({ key, value })),
+        });
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+/** The gateway's client, without its batching. */
+function rawPlatformatic(): RawClient {
+  const producer = new Producer({
+    clientId: 'bench',
+    bootstrapBrokers: [...cluster.brokers],
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+  });
+  return {
+    name: '@platformatic/kafka',
+    async connect() {
+      const { topic, key, value } = await preEncodedRecord();
+      const keyBytes = Buffer.from(key);
+      return (batchSize) =>
+        producer.send({
+          messages: Array.from({ length: batchSize }, () => ({ topic, key: keyBytes, value })),
+        });
+    },
+    close: () => producer.close(),
+  };
+}
+
+/** The client alone, same records pre-encoded: `concurrency` loops each awaiting a send of `batchSize`. */
+async function rawThroughput(client: RawClient, batchSize: number, concurrency: number): Promise<number> {
+  const send = await client.connect();
   let records = 0;
   const until = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < until) {
-        await producer.send({
-          topic: result.definition.topic,
-          acks: -1,
-          messages: Array.from({ length: batchSize }, () => ({ key: result.key, value })),
-        });
+        await send(batchSize);
         records += batchSize;
       }
     }),
   );
-  await producer.disconnect();
+  await client.close();
   return records / SECONDS;
 }
 
@@ -219,10 +272,17 @@ const gatewayEnv = { ...env, ADICTIZ_TOKEN: TOKEN, ADICTIZ_ALLOWED_IPS: '127.0.0
 print(
   `Node ${process.version}, ${SECONDS} s per phase, ${CONNECTIONS} connections, Kafka ${cluster.brokers.join(',')}`,
 );
-// Raw kafkajs first: besides being a baseline, it warms the broker's JVM, which otherwise spends
-// the gateway's phase compiling its produce path (a fresh broker roughly halved the gateway's figure).
-const rawSingle = await rawKafkajs(1, CONNECTIONS);
-const rawBatched = await rawKafkajs(100, 4);
+// The raw clients first: besides being baselines, they warm the broker's JVM, which otherwise spends
+// the gateway's phases compiling its produce path (C2 took 1.6 s of CPU in the first 8 s of the
+// gateway's client on a fresh broker; a fresh broker roughly halved the gateway's figure).
+const raw = [];
+for (const client of [rawKafkajs, rawPlatformatic]) {
+  raw.push({
+    name: client().name,
+    single: await rawThroughput(client(), 1, CONNECTIONS),
+    batched: await rawThroughput(client(), 100, 4),
+  });
+}
 
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 // The heap limits of services/gateway's start script, as a deployment runs it.
@@ -232,15 +292,14 @@ const gatewayManifest = JSON.parse(
 const heapLimits = gatewayManifest.scripts.start.match(/--max-[a-z-]+-size=\d+/g) ?? [];
 const noop = await startServer(noopScript, {});
 const noopPid = noop.child.pid ?? 0;
-const gateway = await startServer(gatewayScript, { ...gatewayEnv, MAX_IN_FLIGHT: '256' }, [
-  ...heapLimits,
-  '--cpu-prof',
-  `--cpu-prof-dir=${profileDir}`,
-]);
+const gatewayEnvBench = { ...gatewayEnv, MAX_IN_FLIGHT: '256' };
+// Not profiled while compared: the profiler's sampling would be a cost the no-op server does not pay.
+const gateway = await startServer(gatewayScript, gatewayEnvBench, heapLimits);
 const gatewayPid = gateway.child.pid ?? 0;
 print(`gateway started as services/gateway's start script does: ${heapLimits.join(' ')}`);
+// Warm-up, long enough for the broker to have compiled the path of records with CloudEvents headers.
 await load(noop.url, noopPid, { seconds: 2, connections: CONNECTIONS });
-await load(gateway.url, gatewayPid, { seconds: 2, connections: CONNECTIONS });
+await load(gateway.url, gatewayPid, { seconds: 5, connections: CONNECTIONS });
 
 // Both at the same concurrency, alternating, each gateway phase compared with the mean of the no-op
 // phases just before and just after it, so that the shared machine's drift falls on both sides
@@ -266,14 +325,19 @@ for (let round = 1; round <= ROUNDS; round++) {
     `round ${round}: no-op ${noopRound.rps.toFixed(0)} req/s, gateway ${gatewayRound.rps.toFixed(0)} req/s (${((gatewayRound.rps / noopRound.rps) * 100).toFixed(1)} %)`,
   );
 }
-await stop(noop.child);
 const byRatio = [...rounds].sort((a, b) => a.gateway.rps / a.noop.rps - b.gateway.rps / b.noop.rps);
 const median = byRatio[Math.floor(byRatio.length / 2)] ?? rounds[0];
 if (median === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
 const { noop: noopLoad, gateway: gatewayLoad } = median;
+// The no-op server offered the same rate just before and after the gateway: the latency this machine
+// and this load generator give a server that does nothing, the floor under the gateway's figure.
+const halfRate = Math.round(gatewayLoad.rps / 2);
+const noopHalfBefore = await offer(noop.url, noopPid, halfRate, OPEN_LOOP_CONNECTIONS);
 const publishesBefore = await publishLatencies(gateway.url);
-const halfLoad = await offer(gateway.url, gatewayPid, Math.round(gatewayLoad.rps / 2), OPEN_LOOP_CONNECTIONS);
+const halfLoad = await offer(gateway.url, gatewayPid, halfRate, OPEN_LOOP_CONNECTIONS);
 const publishesAfter = await publishLatencies(gateway.url);
+const noopHalfAfter = await offer(noop.url, noopPid, halfRate, OPEN_LOOP_CONNECTIONS);
+await stop(noop.child);
 
 let peakRss = rssMb(gatewayPid);
 const sampler = setInterval(() => {
@@ -282,6 +346,19 @@ const sampler = setInterval(() => {
 const overload = await offer(gateway.url, gatewayPid, Math.round(gatewayLoad.rps * 2), OPEN_LOOP_CONNECTIONS);
 clearInterval(sampler);
 await stop(gateway.child);
+
+// Where the time goes: a gateway of its own under the same closed-loop load, with the profiler on.
+const profiled = await startServer(gatewayScript, gatewayEnvBench, [
+  ...heapLimits,
+  '--cpu-prof',
+  `--cpu-prof-dir=${profileDir}`,
+]);
+await load(profiled.url, profiled.child.pid ?? 0, { seconds: 2, connections: CONNECTIONS });
+const profiledLoad = await load(profiled.url, profiled.child.pid ?? 0, {
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+});
+await stop(profiled.child);
 await cluster.stop();
 
 const row = (name: string, l: Load) =>
@@ -295,26 +372,34 @@ print(
 );
 print(row(`no-op Hono server, ${CONNECTIONS} connections`, noopLoad));
 print(row(`gateway, ${CONNECTIONS} connections`, gatewayLoad));
+print(row(`no-op offered half that, evenly (before)`, noopHalfBefore));
 print(row(`gateway offered half that, evenly, ≤${OPEN_LOOP_CONNECTIONS} conn.`, halfLoad));
+print(row(`no-op offered half that, evenly (after)`, noopHalfAfter));
 print(row(`gateway offered twice, evenly, ≤${OPEN_LOOP_CONNECTIONS} conn.`, overload));
 print();
 for (const [name, l] of [
+  ['half (no-op before)', noopHalfBefore],
   ['half', halfLoad],
+  ['half (no-op after)', noopHalfAfter],
   ['twice', overload],
 ] as const) {
   print(
     `at ${name} the load: slowest answer ${l.senderCheck?.maxFromSend.toFixed(0)} ms from its send; the sender was at most ${l.senderCheck?.maxSendLag.toFixed(0)} ms late`,
   );
 }
-print(`raw kafkajs, 1 record per send x${CONNECTIONS}: ${rawSingle.toFixed(0)} records/s`);
-print(`raw kafkajs, 100 records per send x4:  ${rawBatched.toFixed(0)} records/s`);
+for (const { name, single, batched } of raw) {
+  print(`raw ${name}, 1 record per send x${CONNECTIONS}: ${single.toFixed(0)} records/s`);
+  print(`raw ${name}, 100 records per send x4:  ${batched.toFixed(0)} records/s`);
+}
 print();
 print(
   `gateway / no-op Hono throughput: ${((gatewayLoad.rps / noopLoad.rps) * 100).toFixed(1)} % (median of ${ROUNDS} rounds' ratios; target >= 40 %)`,
 );
-print(`gateway / raw kafkajs single sends: ${((gatewayLoad.rps / rawSingle) * 100).toFixed(1)} %`);
+for (const { name, single } of raw) {
+  print(`gateway / raw ${name} single sends: ${((gatewayLoad.rps / single) * 100).toFixed(1)} %`);
+}
 print(
-  `gateway p99 at half load: ${halfLoad.p99.toFixed(1)} ms (target < 25 ms; from each request's due time, a request not sent or not answered counting as slowest)`,
+  `gateway p99 at half load: ${halfLoad.p99.toFixed(1)} ms (target < 25 ms; from each request's due time, a request not sent or not answered counting as slowest); the no-op server at the same rate: ${noopHalfBefore.p99.toFixed(1)} ms before, ${noopHalfAfter.p99.toFixed(1)} ms after`,
 );
 {
   const during = (bound: string) => (publishesAfter.get(bound) ?? 0) - (publishesBefore.get(bound) ?? 0);
@@ -345,7 +430,9 @@ if (profileFile !== undefined) {
     byFunction.set(name, (byFunction.get(name) ?? 0) + node.hitCount);
   }
   print();
-  print(`Where the gateway's CPU time goes (self time, whole run, ${profileDir}/${profileFile}):`);
+  print(
+    `Where the gateway's CPU time goes (self time; a profiled gateway of its own, ${profiledLoad.rps.toFixed(0)} req/s at ${CONNECTIONS} connections; ${profileDir}/${profileFile}):`,
+  );
   for (const [name, hits] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
     print(`  ${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
   }
