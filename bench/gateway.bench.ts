@@ -5,7 +5,7 @@
  *   3. raw kafkajs, and raw @platformatic/kafka (the gateway's client, without its batching), producing
  *      the same pre-encoded records (one send per record, and batched; run first, so that the broker
  *      is warm for the others),
- * 1 and 2 with 50 closed-loop connections (autocannon), alternating over BENCH_ROUNDS rounds (3), each
+ * 1 and 2 with 50 closed-loop connections (autocannon), alternating over BENCH_ROUNDS rounds (5), each
  * gateway phase against the mean of the no-op phases around it, the throughput ratio being the median
  * of the rounds' ratios; then the gateway offered half its
  * throughput (p99; the no-op server offered the same just before and after, as the floor) and twice
@@ -40,7 +40,7 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
  * moment shows as latency rather than as requests not sent.
  */
 const OPEN_LOOP_CONNECTIONS = 600;
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const TOKEN = 'bench-token-0123456789abcdef';
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
