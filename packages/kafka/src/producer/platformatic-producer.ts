@@ -87,7 +87,8 @@ class PlatformaticBatchClient implements BatchClient {
     const metadata = await this.#producer.metadata({ topics });
     const messages = records.map((record): Message => {
       const key = record.key === null ? undefined : toBytes(record.key);
-      const partitions = metadata.topics.get(record.topic)?.partitionsCount ?? 1;
+      const partitions = metadata.topics.get(record.topic)?.partitionsCount;
+      if (partitions === undefined) throw new Error(`no metadata for topic ${record.topic}`);
       return {
         topic: record.topic,
         partition:
