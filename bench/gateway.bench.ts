@@ -9,7 +9,7 @@
  * gateway phase against the mean of the no-op phases around it, the throughput ratio being the median
  * of the rounds' ratios; then the gateway offered half its
  * throughput (p99; the no-op server offered the same just before and after, as the floor) and twice
- * it (RSS and 503s) at an even rate (open-loop.ts), and where its CPU
+ * it (RSS and 503s) at an even rate (open-loop.ts, a Go sender), and where its CPU
  * time goes (--cpu-prof, on a gateway of its own after the measured phases). Bounded: each phase runs a fixed number of seconds, to 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -59,6 +59,7 @@ await admin.disconnect();
 const template = JSON.parse(exampleOf(events.instantWin).body);
 let sequence = 0;
 const nextBody = () => JSON.stringify({ ...template, request_id: `bench-${process.pid}-${sequence++}` });
+let openPhases = 0;
 
 async function waitReady(url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -152,7 +153,11 @@ async function offer(url: string, pid: number, rate: number, connections: number
     seconds: SECONDS,
     connections,
     headers: HEADERS,
-    body: nextBody,
+    // Event ids unique across phases: the gateway would answer a repeated one as a duplicate.
+    bodyTemplate: JSON.stringify({
+      ...template,
+      request_id: `bench-${process.pid}-open-${openPhases++}-{{seq}}`,
+    }),
   });
   const answered = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
   return {
