@@ -144,18 +144,30 @@ export class BatchingRecordProducer implements RecordProducer {
   }
 }
 
-/** Each record's offset in a produce request: the partition's base offset plus its place there. */
+/** Where a produce request put the records of one partition: the offset of its first record. */
+export interface PartitionAcknowledgement {
+  readonly topic: string;
+  readonly partition: number;
+  readonly baseOffset: bigint;
+}
+
+/** Each record's offset in a produce request: its partition's base offset plus its place there. */
 export function deliveriesFrom(
   records: readonly OutgoingRecord[],
   partitions: readonly (number | undefined)[],
-  baseOffset: (topic: string, partition: number) => bigint | undefined,
+  acknowledged: Iterable<PartitionAcknowledgement>,
 ): (Delivery | undefined)[] {
+  const slotOf = (topic: string, partition: number) => `${topic}/${partition}`;
+  const baseOffsets = new Map<string, bigint>();
+  for (const { topic, partition, baseOffset } of acknowledged)
+    baseOffsets.set(slotOf(topic, partition), baseOffset);
   const position = new Map<string, bigint>();
   return records.map(({ topic }, i) => {
     const partition = partitions[i];
-    const base = partition === undefined ? undefined : baseOffset(topic, partition);
-    if (partition === undefined || base === undefined || base < 0n) return undefined;
-    const slot = `${topic}/${partition}`;
+    if (partition === undefined) return undefined;
+    const slot = slotOf(topic, partition);
+    const base = baseOffsets.get(slot);
+    if (base === undefined || base < 0n) return undefined;
     const index = position.get(slot) ?? 0n;
     position.set(slot, index + 1n);
     return { topic, partition, offset: (base + index).toString() };

@@ -61,13 +61,14 @@ class KafkajsBatchClient implements BatchClient {
         timeout: this.#ackTimeoutMs,
         topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
       });
-      const baseOffsets = new Map(
-        metadata.map((m) => [`${m.topicName}/${m.partition}`, BigInt(m.baseOffset ?? '-1')]),
-      );
       return deliveriesFrom(
         records,
         messages.map((message) => this.#partitions.get(message)),
-        (topic, partition) => baseOffsets.get(`${topic}/${partition}`),
+        metadata.map((m) => ({
+          topic: m.topicName,
+          partition: m.partition,
+          baseOffset: BigInt(m.baseOffset ?? '-1'),
+        })),
       );
     } catch (error) {
       this.#needsNewIdentity = true;

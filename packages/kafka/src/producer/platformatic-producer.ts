@@ -99,11 +99,14 @@ class PlatformaticBatchClient implements BatchClient {
       };
     });
     const result = await this.#producer.send({ messages });
-    const baseOffsets = new Map((result.offsets ?? []).map((o) => [`${o.topic}/${o.partition}`, o.offset]));
     return deliveriesFrom(
       records,
       messages.map((message) => message.partition),
-      (topic, partition) => baseOffsets.get(`${topic}/${partition}`),
+      (result.offsets ?? []).map(({ topic, partition, offset }) => ({
+        topic,
+        partition,
+        baseOffset: offset,
+      })),
     );
   }
 
