@@ -53,6 +53,29 @@ export function javaPartition(key: Buffer, partitions: number): number {
   return (murmur2(key) & 0x7fffffff) % partitions;
 }
 
+const FIRST_RETRY_MS = 100;
+const LONGEST_RETRY_MS = 1_000;
+
+/**
+ * Retries of a failed request, backing off from 100 ms to 1 s, for as long as the acknowledgement
+ * timeout: a leader moving off a stopped broker is ridden out as long as a caller waits (a budget of
+ * 2 × 100 ms let requests through as 503s while a partition changed leader in the three-broker test),
+ * and a batch still fails in bounded time when Kafka is down. (An idempotent producer given fewer
+ * than two retries would retry forever.)
+ */
+export function retriesWithin(ackTimeoutMs: number): {
+  retries: number;
+  retryDelay: (...args: unknown[]) => number;
+} {
+  const delay = (attempt: number) => Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), LONGEST_RETRY_MS);
+  let retries = 0;
+  for (let waited = 0; waited < ackTimeoutMs; waited += delay(retries)) retries += 1;
+  return {
+    retries: Math.max(retries, 2),
+    retryDelay: (_client, _operation, attempt) => delay(attempt as number),
+  };
+}
+
 /** An idempotent @platformatic/kafka producer (acks=all), one produce request per batch. */
 class PlatformaticBatchClient implements BatchClient {
   readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
@@ -65,12 +88,11 @@ class PlatformaticBatchClient implements BatchClient {
       bootstrapBrokers: [...options.brokers],
       idempotent: true,
       acks: ProduceAcks.ALL,
-      timeout: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
+      // Each attempt gets a third of the acknowledgement timeout, so that a request stuck on a broker that
+      // is going away leaves time for retries on the new leader within it.
+      timeout: Math.max(1, Math.floor((options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS) / 3)),
       connectTimeout: options.connectTimeoutMs ?? 3_000,
-      // An idempotent producer given fewer than two retries retries forever; two, 100 ms apart, ride
-      // out a leader change and still fail a batch soon when Kafka is down (the caller answers 503).
-      retries: 2,
-      retryDelay: 100,
+      ...retriesWithin(options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS),
       autocreateTopics: false,
       // Refreshed every 5 minutes, as kafkajs does (and at once after an error naming stale metadata): with
       // the client's default of 5 s, the refreshes in the send path showed in the benchmark's latency tail.
