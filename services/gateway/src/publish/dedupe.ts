@@ -1,48 +1,45 @@
 import type { Delivery } from '@relay/kafka';
-import { LRUCache } from 'lru-cache';
+import { DeliveryWindow, type DeliveryWindowOptions, eventKey } from './delivery-window.ts';
 
 /**
- * Remembers where each event_id was published, for a window, so a redelivery is answered
- * without publishing again. A delivery still in flight is shared: fifty concurrent copies of one
- * event make one record.
+ * Remembers where each event was published, for a window, so a redelivery is answered without
+ * publishing again. A delivery still in flight is shared: fifty concurrent copies of one event
+ * make one record. Events are told apart by topic and event_id: Komo gives a card's started and
+ * finished events the same id.
  */
 export class Deduplicator {
-  readonly #published: LRUCache<string, Delivery>;
+  readonly #published: DeliveryWindow;
   readonly #inFlight = new Map<string, Promise<Delivery>>();
 
-  constructor(options: { windowMs: number; maxEntries: number }) {
-    this.#published = new LRUCache({
-      max: options.maxEntries,
-      ttl: Math.max(options.windowMs, 1),
-      ttlAutopurge: false,
-    });
-  }
-
-  /** Records a delivery that completed after its request had already been answered. */
-  remember(eventId: string, delivery: Delivery): void {
-    this.#published.set(eventId, delivery);
+  constructor(options: DeliveryWindowOptions) {
+    this.#published = new DeliveryWindow(options);
   }
 
   /**
    * Publishes through `publish` unless the event was (or is being) published: then answers
    * with that delivery and `duplicate: true`. A failed publish is forgotten, so a retry publishes.
+   * `publish` is handed `remember`, for a delivery acknowledged after `publish` gave up on it
+   * (a deadline): a redelivery is then a duplicate.
    */
   async once(
+    topic: string,
     eventId: string,
-    publish: () => Promise<Delivery>,
+    publish: (remember: (delivery: Delivery) => void) => Promise<Delivery>,
   ): Promise<{ delivery: Delivery; duplicate: boolean }> {
-    const known = this.#published.get(eventId);
+    const key = eventKey(topic, eventId);
+    const known = this.#published.get(key);
     if (known !== undefined) return { delivery: known, duplicate: true };
-    const pending = this.#inFlight.get(eventId);
+    const inFlightKey = `${topic}/${eventId}`;
+    const pending = this.#inFlight.get(inFlightKey);
     if (pending !== undefined) return { delivery: await pending, duplicate: true };
-    const publishing = publish();
-    this.#inFlight.set(eventId, publishing);
+    const publishing = publish((late) => this.#published.set(key, late));
+    this.#inFlight.set(inFlightKey, publishing);
     try {
       const delivery = await publishing;
-      this.#published.set(eventId, delivery);
+      this.#published.set(key, delivery);
       return { delivery, duplicate: false };
     } finally {
-      this.#inFlight.delete(eventId);
+      this.#inFlight.delete(inFlightKey);
     }
   }
 }

@@ -123,17 +123,16 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
       const definition = deps.catalogue.as(result.definition);
       const stopTimer = metrics.publishSeconds.startTimer({ topic: definition.topic });
       try {
-        // Per topic: Komo gives a card's started and finished events the same id.
-        const dedupeKey = `${definition.topic}/${event.event_id}`;
-        const { delivery, duplicate } = await deps.dedupe.once(dedupeKey, () => {
+        const { topic } = definition;
+        const { delivery, duplicate } = await deps.dedupe.once(topic, event.event_id, (remember) => {
           const sending = deps.producer.send({
-            topic: definition.topic,
+            topic,
             key,
             value: serde.encode(definition, event),
             headers: cloudEventHeaders(definition, event, c.req.header('traceparent')),
           });
-          // An acknowledgement after the deadline still counts: a redelivery is then a duplicate.
-          sending.then((d) => deps.dedupe.remember(dedupeKey, d)).catch(() => {});
+          // An acknowledgement after the deadline still counts.
+          sending.then(remember).catch(() => {});
           return withDeadline(
             sending,
             config.publishDeadlineMs,
