@@ -1,5 +1,5 @@
 import type { Delivery } from '@relay/kafka';
-import { DeliveryWindow, type DeliveryWindowOptions, eventKey } from './delivery-window.ts';
+import { DeliveryWindow, type DeliveryWindowOptions } from './delivery-window.ts';
 
 /**
  * Remembers where each event was published, for a window, so a redelivery is answered without
@@ -26,7 +26,7 @@ export class Deduplicator {
     eventId: string,
     publish: (remember: (delivery: Delivery) => void) => Promise<Delivery>,
   ): Promise<{ delivery: Delivery; duplicate: boolean }> {
-    const key = eventKey(topic, eventId);
+    const key = this.#published.keyOf(topic, eventId);
     const known = this.#published.get(key);
     if (known !== undefined) return { delivery: known, duplicate: true };
     const inFlightKey = `${topic}/${eventId}`;

@@ -1,11 +1,18 @@
-import { hash } from 'node:crypto';
 import type { Delivery } from '@relay/kafka';
+import { type Hash128, murmur3x86x128 } from './murmur3.ts';
 
 const EMPTY = 0;
 const HASH_WORDS = 4;
 /** Half full at most, so a miss probes about two slots. */
 const SLOTS_PER_ENTRY = 2;
 const MAX_TOPICS = 0xffff;
+/** Spreads topic numbers over the table, so one id on two topics starts two probe runs. */
+const TOPIC_SPREAD = 0x9e3779b9;
+
+/** An event as the window knows it: its topic's number and a 128-bit hash of its id. */
+export interface EventKey extends Hash128 {
+  readonly topic: number;
+}
 
 export interface DeliveryWindowOptions {
   readonly windowMs: number;
@@ -19,8 +26,8 @@ export interface DeliveryWindowOptions {
  * window of 500,000 ids as strings and objects was ≈ 95 MB of heap that every major GC marked,
  * and those pauses were the gateway's latency tail. Here it is a few large arrays the GC skips.
  *
- * An event is known by a 128-bit hash of its topic and id (a false duplicate among n ids has a
- * chance of about n²/2¹²⁹). Entries sit in a ring in the order they were stored, so the oldest
+ * An event is known by its topic and a 128-bit hash of its id (a false duplicate among n ids of a
+ * topic has a chance of about n²/2¹²⁹). Entries sit in a ring in the order they were stored, so the oldest
  * is the first to expire and the one evicted when the window is full; an open-addressing table
  * of ring positions (linear probing, backward-shift deletion) finds them.
  */
@@ -28,7 +35,7 @@ export class DeliveryWindow {
   readonly #windowMs: number;
   readonly #now: () => number;
   readonly #capacity: number;
-  readonly #hashes: Uint32Array;
+  readonly #hashes: Int32Array;
   readonly #partitions: Int32Array;
   readonly #offsets: BigInt64Array;
   readonly #topics: Uint16Array;
@@ -49,7 +56,7 @@ export class DeliveryWindow {
     this.#windowMs = options.windowMs;
     this.#now = options.now ?? performance.now.bind(performance);
     this.#capacity = capacity;
-    this.#hashes = new Uint32Array(capacity * HASH_WORDS);
+    this.#hashes = new Int32Array(capacity * HASH_WORDS);
     this.#partitions = new Int32Array(capacity);
     this.#offsets = new BigInt64Array(capacity);
     this.#topics = new Uint16Array(capacity);
@@ -64,6 +71,12 @@ export class DeliveryWindow {
     return this.#size;
   }
 
+  /** Computed once per request: the hash is the costly part of a lookup. */
+  keyOf(topic: string, eventId: string): EventKey {
+    const { h1, h2, h3, h4 } = murmur3x86x128(eventId);
+    return { topic: this.#topicNumber(topic), h1, h2, h3, h4 };
+  }
+
   /** The delivery stored for this event within the window, if any. */
   get(key: EventKey): Delivery | undefined {
     this.#expire(this.#now());
@@ -71,26 +84,33 @@ export class DeliveryWindow {
     if (slot < 0) return undefined;
     const entry = (this.#slots[slot] as number) - 1;
     return {
-      topic: this.#topicNames[this.#topics[entry] as number] as string,
+      topic: this.#topicNames[key.topic] as string,
       partition: this.#partitions[entry] as number,
       offset: String(this.#offsets[entry]),
     };
   }
 
-  /** Stores where an event went; an event already in the window keeps its first delivery. */
+  /**
+   * Stores where an event went (on its key's topic); an event already in the window keeps its
+   * first delivery.
+   */
   set(key: EventKey, delivery: Delivery): void {
     const now = this.#now();
     this.#expire(now);
     if (this.#find(key) >= 0) return;
     if (this.#size === this.#capacity) this.#evictOldest();
     const entry = (this.#oldest + this.#size) % this.#capacity;
-    this.#hashes.set(key, entry * HASH_WORDS);
+    const at = entry * HASH_WORDS;
+    this.#hashes[at] = key.h1;
+    this.#hashes[at + 1] = key.h2;
+    this.#hashes[at + 2] = key.h3;
+    this.#hashes[at + 3] = key.h4;
+    this.#topics[entry] = key.topic;
     this.#partitions[entry] = delivery.partition;
     this.#offsets[entry] = BigInt(delivery.offset);
-    this.#topics[entry] = this.#topicNumber(delivery.topic);
     this.#storedAt[entry] = now;
     this.#size += 1;
-    let slot = this.#home(entry);
+    let slot = this.#homeOf(key.h1, key.topic);
     while (this.#slots[slot] !== EMPTY) slot = (slot + 1) & this.#mask;
     this.#slots[slot] = entry + 1;
   }
@@ -104,16 +124,18 @@ export class DeliveryWindow {
   /** The slot holding the entry with this hash, or -1. */
   #find(key: EventKey): number {
     const hashes = this.#hashes;
-    let slot = (key[0] as number) & this.#mask;
+    let slot = this.#homeOf(key.h1, key.topic);
     for (;;) {
       const stored = this.#slots[slot] as number;
       if (stored === EMPTY) return -1;
-      const at = (stored - 1) * HASH_WORDS;
+      const entry = stored - 1;
+      const at = entry * HASH_WORDS;
       if (
-        hashes[at] === key[0] &&
-        hashes[at + 1] === key[1] &&
-        hashes[at + 2] === key[2] &&
-        hashes[at + 3] === key[3]
+        hashes[at] === key.h1 &&
+        hashes[at + 1] === key.h2 &&
+        hashes[at + 2] === key.h3 &&
+        hashes[at + 3] === key.h4 &&
+        this.#topics[entry] === key.topic
       ) {
         return slot;
       }
@@ -121,8 +143,12 @@ export class DeliveryWindow {
     }
   }
 
+  #homeOf(h1: number, topic: number): number {
+    return (h1 ^ Math.imul(topic, TOPIC_SPREAD)) & this.#mask;
+  }
+
   #home(entry: number): number {
-    return (this.#hashes[entry * HASH_WORDS] as number) & this.#mask;
+    return this.#homeOf(this.#hashes[entry * HASH_WORDS] as number, this.#topics[entry] as number);
   }
 
   #evictOldest(): void {
@@ -163,13 +189,4 @@ export class DeliveryWindow {
     this.#topicNames.push(topic);
     return this.#topicNames.length - 1;
   }
-}
-
-/** An event's 128-bit identity in the window: compute it once per request, it is the costly part. */
-export type EventKey = Readonly<Uint32Array>;
-
-export function eventKey(topic: string, eventId: string): EventKey {
-  // The topic's length first, so no topic/id split of the same characters hashes alike.
-  const digest = hash('sha256', `${topic.length}:${topic}/${eventId}`, 'buffer');
-  return new Uint32Array(digest.buffer.slice(digest.byteOffset, digest.byteOffset + HASH_WORDS * 4));
 }
