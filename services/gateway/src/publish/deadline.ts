@@ -1,12 +1,20 @@
-/** Settles with `promise`, or rejects with `onTimeout()` after `ms`; the timer never outlives it. */
-export async function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
+/**
+ * Settles with `promise`, or rejects with `onTimeout()` after `ms`; the timer never outlives it.
+ * One promise and one timer a request: the `Promise.race` of an async function made four promises
+ * of every publish, on the gateway's hottest path.
+ */
+export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
