@@ -1,4 +1,4 @@
-import { type MessageToProduce, murmur2, ProduceAcks, Producer } from '@platformatic/kafka';
+import { findErrorBy, type MessageToProduce, murmur2, ProduceAcks, Producer } from '@platformatic/kafka';
 import {
   type BatchClient,
   type BatchingOptions,
@@ -62,6 +62,11 @@ const LONGEST_RETRY_MS = 1_000;
  * 2 × 100 ms let requests through as 503s while a partition changed leader in the three-broker test),
  * and a batch still fails in bounded time when Kafka is down. (An idempotent producer given fewer
  * than two retries would retry forever.)
+ *
+ * A retry after NOT_LEADER_OR_FOLLOWER (or another error saying the metadata is stale) first drops
+ * the client's metadata: the client refreshes it by itself only after a network error, so a leader
+ * that moved off a broker shutting down cleanly was retried on that broker until the whole budget
+ * ran out (4 requests answered 503 after 3 s in the three-broker test, with two replicas in sync).
  */
 export function retriesWithin(ackTimeoutMs: number): {
   retries: number;
@@ -72,8 +77,16 @@ export function retriesWithin(ackTimeoutMs: number): {
   for (let waited = 0; waited < ackTimeoutMs; waited += delay(retries)) retries += 1;
   return {
     retries: Math.max(retries, 2),
-    retryDelay: (_client, _operation, attempt) => delay(attempt as number),
+    retryDelay: (client, _operation, attempt, _retries, error) => {
+      const stale = error instanceof Error && findErrorBy(error, 'hasStaleMetadata', true);
+      if (stale && hasMetadataCache(client)) client.clearMetadata();
+      return delay(attempt as number);
+    },
   };
+}
+
+function hasMetadataCache(client: unknown): client is { clearMetadata(): void } {
+  return typeof (client as { clearMetadata?: unknown } | undefined)?.clearMetadata === 'function';
 }
 
 /** An idempotent @platformatic/kafka producer (acks=all), one produce request per batch. */

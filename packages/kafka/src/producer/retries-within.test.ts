@@ -1,3 +1,4 @@
+import { NetworkError, ProtocolError, ResponseError } from '@platformatic/kafka';
 import { describe, expect, test } from 'vitest';
 import { retriesWithin } from './platformatic-producer.ts';
 
@@ -22,5 +23,30 @@ describe('retriesWithin', () => {
 
   test('never asks for fewer than two retries, which the client would turn into retrying forever', () => {
     expect(retriesWithin(1).retries).toBe(2);
+  });
+
+  test('a retry after NOT_LEADER_OR_FOLLOWER drops the stale metadata first, so it goes to the new leader', () => {
+    const { retryDelay } = retriesWithin(3_000);
+    let cleared = 0;
+    const client = { clearMetadata: () => (cleared += 1) };
+    retryDelay(client, 'produce', 1, 6, new ProtocolError('NOT_LEADER_OR_FOLLOWER'));
+    // As a produce response reports it: one partition of the request refused (error code 6).
+    const partitionRefused = new ResponseError(
+      0,
+      11,
+      { '/responses/0/partition_responses/1': [6, null] },
+      {},
+    );
+    retryDelay(client, 'produce', 2, 6, partitionRefused);
+    expect(cleared).toBe(2);
+  });
+
+  test('other errors keep the metadata (after a network error the client refreshes it itself)', () => {
+    const { retryDelay } = retriesWithin(3_000);
+    let cleared = 0;
+    const client = { clearMetadata: () => (cleared += 1) };
+    retryDelay(client, 'produce', 1, 6, new NetworkError('connection refused'));
+    retryDelay(client, 'produce', 2, 6, new ProtocolError('REQUEST_TIMED_OUT'));
+    expect(cleared).toBe(0);
   });
 });
