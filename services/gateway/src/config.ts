@@ -39,7 +39,7 @@ export const GatewayEnv = Type.Object({
   DEDUPE_MAX_ENTRIES: Type.Integer({
     minimum: 1,
     default: 500_000,
-    description: 'event ids remembered at most',
+    description: 'event ids remembered at most (≈ 46 bytes each, off the JS heap, reserved at start)',
   }),
   LINGER_MS: Type.Integer({ minimum: 0, default: 2, description: 'how long a batch waits for more records' }),
   MAX_BATCH_RECORDS: Type.Integer({
