@@ -1,4 +1,4 @@
-import { findErrorBy, type MessageToProduce, murmur2, ProduceAcks, Producer } from '@platformatic/kafka';
+import { findErrorBy, type MessageToProduce, ProduceAcks, Producer } from '@platformatic/kafka';
 import {
   type BatchClient,
   type BatchingOptions,
@@ -6,6 +6,7 @@ import {
   DEFAULT_ACK_TIMEOUT_MS,
   deliveriesFrom,
 } from './batching-producer.ts';
+import { murmur2 } from './murmur2.ts';
 import type { Delivery, OutgoingRecord, RecordHeaders } from './record-producer.ts';
 
 export interface PlatformaticProducerOptions extends BatchingOptions {
