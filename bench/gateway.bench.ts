@@ -174,15 +174,23 @@ async function offer(url: string, pid: number, rate: number, connections: number
   };
 }
 
-/** The gateway's publish latency histogram (cumulative counts by upper bound in seconds), from /metrics. */
-async function publishLatencies(url: string): Promise<Map<string, number>> {
+/** From the gateway's /metrics: its publish latency histogram (cumulative counts by upper bound in seconds) and its GCs. */
+async function gatewayMetrics(url: string) {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-  const buckets = new Map<string, number>();
+  const publishes = new Map<string, number>();
   for (const match of text.matchAll(/^relay_gateway_publish_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)$/gm)) {
     const [, bound = '', count = '0'] = match;
-    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(count));
+    publishes.set(bound, (publishes.get(bound) ?? 0) + Number(count));
   }
-  return buckets;
+  const gc = (kind: 'major' | 'minor', of: 'count' | 'sum') =>
+    Number(new RegExp(`^nodejs_gc_duration_seconds_${of}\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    publishes,
+    majorGcs: gc('major', 'count'),
+    majorGcSeconds: gc('major', 'sum'),
+    minorGcs: gc('minor', 'count'),
+    minorGcSeconds: gc('minor', 'sum'),
+  };
 }
 
 function rssMb(pid: number): number {
@@ -290,18 +298,20 @@ for (const [name, client] of Object.entries({
 }
 
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
-// The heap limits of services/gateway's start script, as a deployment runs it.
+// The V8 flags of services/gateway's start script (heap limits, GC), as a deployment runs it.
 const gatewayManifest = JSON.parse(
   readFileSync(fileURLToPath(new URL('../services/gateway/package.json', import.meta.url)), 'utf8'),
 ) as { scripts: { start: string } };
-const heapLimits = gatewayManifest.scripts.start.match(/--max-[a-z-]+-size=\d+/g) ?? [];
+const v8Flags = (gatewayManifest.scripts.start.match(/--[a-z-]+(=\S+)?/g) ?? []).filter(
+  (flag) => !flag.startsWith('--disable-warning'),
+);
 const noop = await startServer(noopScript, {});
 const noopPid = noop.child.pid ?? 0;
 const gatewayEnvBench = { ...gatewayEnv, MAX_IN_FLIGHT: '256' };
 // Not profiled while compared: the profiler's sampling would be a cost the no-op server does not pay.
-const gateway = await startServer(gatewayScript, gatewayEnvBench, heapLimits);
+const gateway = await startServer(gatewayScript, gatewayEnvBench, v8Flags);
 const gatewayPid = gateway.child.pid ?? 0;
-print(`gateway started as services/gateway's start script does: ${heapLimits.join(' ')}`);
+print(`gateway started as services/gateway's start script does: ${v8Flags.join(' ')}`);
 // Warm-up, long enough for the broker to have compiled the path of records with CloudEvents headers.
 await load(noop.url, noopPid, { seconds: 2, connections: CONNECTIONS });
 await load(gateway.url, gatewayPid, { seconds: 5, connections: CONNECTIONS });
@@ -338,9 +348,9 @@ const { noop: noopLoad, gateway: gatewayLoad } = median;
 // and this load generator give a server that does nothing, the floor under the gateway's figure.
 const halfRate = Math.round(gatewayLoad.rps / 2);
 const noopHalfBefore = await offer(noop.url, noopPid, halfRate, OPEN_LOOP_CONNECTIONS);
-const publishesBefore = await publishLatencies(gateway.url);
+const metricsBefore = await gatewayMetrics(gateway.url);
 const halfLoad = await offer(gateway.url, gatewayPid, halfRate, OPEN_LOOP_CONNECTIONS);
-const publishesAfter = await publishLatencies(gateway.url);
+const metricsAfter = await gatewayMetrics(gateway.url);
 const noopHalfAfter = await offer(noop.url, noopPid, halfRate, OPEN_LOOP_CONNECTIONS);
 await stop(noop.child);
 
@@ -354,7 +364,7 @@ await stop(gateway.child);
 
 // Where the time goes: a gateway of its own under the same closed-loop load, with the profiler on.
 const profiled = await startServer(gatewayScript, gatewayEnvBench, [
-  ...heapLimits,
+  ...v8Flags,
   '--cpu-prof',
   `--cpu-prof-dir=${profileDir}`,
 ]);
@@ -407,11 +417,15 @@ print(
   `gateway p99 at half load: ${halfLoad.p99.toFixed(1)} ms (target < 25 ms; from each request's due time, a request not sent or not answered counting as slowest); the no-op server at the same rate: ${noopHalfBefore.p99.toFixed(1)} ms before, ${noopHalfAfter.p99.toFixed(1)} ms after`,
 );
 {
-  const during = (bound: string) => (publishesAfter.get(bound) ?? 0) - (publishesBefore.get(bound) ?? 0);
+  const during = (bound: string) =>
+    (metricsAfter.publishes.get(bound) ?? 0) - (metricsBefore.publishes.get(bound) ?? 0);
   const all = during('+Inf');
   print(
     `  of which waiting for Kafka (publish latency, from the gateway's histogram): ${all - during('0.025')} of ${all} publishes took over 25 ms, ${all - during('0.01')} over 10 ms`,
   );
+  const gcs = (kind: 'major' | 'minor') =>
+    `${metricsAfter[`${kind}Gcs`] - metricsBefore[`${kind}Gcs`]} ${kind} (${((metricsAfter[`${kind}GcSeconds`] - metricsBefore[`${kind}GcSeconds`]) * 1000).toFixed(0)} ms)`;
+  print(`  the gateway's garbage collections meanwhile: ${gcs('major')}, ${gcs('minor')}`);
 }
 print(
   `gateway peak RSS at twice the load: ${peakRss.toFixed(0)} MB (target < 300 MB), 503s: ${overload.unavailable}`,
