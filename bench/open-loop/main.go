@@ -192,7 +192,7 @@ func main() {
 				mu.Lock()
 				res.MaxSendLag = math.Max(res.MaxSendLag, ms(j.dialled.Sub(j.due)))
 				res.Errors++
-				res.ErrorCodes[errorCode(err)]++
+				res.ErrorCodes["connecting: "+errorCode(err)]++
 				record(unanswered)
 				mu.Unlock()
 				wg.Done()
