@@ -183,7 +183,9 @@ async function gatewayMetrics(url: string) {
     publishes.set(bound, (publishes.get(bound) ?? 0) + Number(count));
   }
   const gc = (kind: 'major' | 'minor', of: 'count' | 'sum') =>
-    Number(new RegExp(`^nodejs_gc_duration_seconds_${of}\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    Number(
+      new RegExp(`^nodejs_gc_duration_seconds_${of}\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0,
+    );
   return {
     publishes,
     majorGcs: gc('major', 'count'),
