@@ -158,25 +158,16 @@ class PlatformaticBatchClient implements BatchClient {
    * test: 4 requests answered 503 with one broker stopped and two replicas in sync). A partition
    * that leader did store is stored twice; at least once is the promise, as for a sender's retry.
    */
-  async #send(messages: readonly Message[]): Promise<PartitionAcknowledgement[]> {
+  async #send(messages: Message[]): Promise<PartitionAcknowledgement[]> {
     try {
-      return acknowledgementsOf(await this.#producer.send({ messages: [...messages] }));
+      return acknowledgementsOf(await this.#producer.send({ messages }));
     } catch (error) {
       if (!(error instanceof Error && findErrorBy(error, 'hasStaleMetadata', true))) throw error;
       const stored = acknowledgementsOf((error as { produced?: ProduceResult }).produced);
-      const storedSlots = new Set(stored.map(({ topic, partition }) => `${topic}/${partition}`));
-      const unstored = new Map<string, Message[]>();
-      for (const message of messages) {
-        const slot = `${message.topic}/${message.partition}`;
-        if (storedSlots.has(slot)) continue;
-        const partitionMessages = unstored.get(slot);
-        if (partitionMessages === undefined) unstored.set(slot, [message]);
-        else partitionMessages.push(message);
-      }
       this.#producer.clearMetadata();
       const again: PartitionAcknowledgement[] = [];
       // One at a time: the failed send left the idempotent producer to be started again, once.
-      for (const partitionMessages of unstored.values())
+      for (const partitionMessages of unstoredByPartition(messages, stored))
         again.push(...acknowledgementsOf(await this.#producer.send({ messages: partitionMessages })));
       return [...stored, ...again];
     }
@@ -191,6 +182,24 @@ class PlatformaticBatchClient implements BatchClient {
   async disconnect(): Promise<void> {
     await this.#producer.close();
   }
+}
+
+/** The messages of the partitions `stored` does not name, grouped by partition in their order. */
+export function unstoredByPartition<M extends { readonly topic: string; readonly partition?: number }>(
+  messages: readonly M[],
+  stored: readonly PartitionAcknowledgement[],
+): M[][] {
+  const slot = (topic: string, partition: number | undefined) => `${topic}/${partition}`;
+  const storedSlots = new Set(stored.map(({ topic, partition }) => slot(topic, partition)));
+  const unstored = new Map<string, M[]>();
+  for (const message of messages) {
+    const key = slot(message.topic, message.partition);
+    if (storedSlots.has(key)) continue;
+    const partitionMessages = unstored.get(key);
+    if (partitionMessages === undefined) unstored.set(key, [message]);
+    else partitionMessages.push(message);
+  }
+  return [...unstored.values()];
 }
 
 function acknowledgementsOf(result: ProduceResult | undefined): PartitionAcknowledgement[] {
