@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { GatewayMetrics } from './metrics.ts';
-import { problemDetails } from './problems.ts';
+import { ProblemException, problemDetails } from './problems.ts';
 import { openApiDocument } from './routes/openapi.ts';
 import { type WebhookDeps, webhookRoutes } from './routes/webhooks.ts';
 
@@ -41,8 +41,9 @@ export function createApp(deps: GatewayDeps): Hono {
   app.route('/', probeRoutes({ notReadyBecause: deps.notReadyBecause, registry: deps.metrics.registry }));
   app.get('/openapi.json', (c) => c.json(openApi));
   app.onError((error, c) => {
+    // The problem response is built apart from the context: give it the request id too.
+    if (error instanceof ProblemException) return error.getResponse(c.get('requestId'));
     if (error instanceof HTTPException) {
-      // The problem response is built apart from the context: give it the request id too.
       const response = error.getResponse();
       response.headers.set('x-request-id', c.get('requestId'));
       return response;

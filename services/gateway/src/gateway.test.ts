@@ -344,18 +344,73 @@ describe('rejected bodies are answered precisely and kept byte for byte', () => 
   });
 });
 
-describe('authentication', () => {
-  async function endOffsets(): Promise<string> {
-    const admin = kafka.admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
-    const all = await Promise.all(
-      topics.map(async (t) => `${t}:${(await admin.fetchTopicOffsets(t)).map((p) => p.high).join(',')}`),
-    );
-    await admin.disconnect();
-    return all.sort().join(' ');
-  }
+describe('overload', () => {
+  test('beyond MAX_IN_FLIGHT a request is answered 503 at once, with Retry-After, and nothing is stored', async () => {
+    const busy = await startGateway({ MAX_IN_FLIGHT: '1', RETRY_AFTER_SECONDS: '7' });
+    const body = JSON.parse(exampleOf(events.instantWin).body);
+    body.request_id = `held-${Date.now()}`;
+    const bytes = new TextEncoder().encode(JSON.stringify(body));
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let pulls = 0;
+    // A body sent in two parts, the second held back: the request keeps the only slot meanwhile.
+    const held = fetch(`${busy.url}/webhooks/adictiz`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          pulls += 1;
+          if (pulls === 1) controller.enqueue(bytes.subarray(0, 40));
+          else if (pulls === 2) {
+            await released;
+            controller.enqueue(bytes.subarray(40));
+          } else controller.close();
+        },
+      }),
+      duplex: 'half',
+      signal: AbortSignal.timeout(15_000),
+    } as RequestInit);
+    try {
+      await expect.poll(() => inFlight(busy.url), { timeout: 5_000 }).toBe(1);
 
+      const before = await endOffsets();
+      const response = await post('/webhooks/adictiz', exampleOf(events.instantWin).body, {}, busy.url);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('7');
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.headers.get('x-request-id')).toMatch(/./);
+      expect(await response.json()).toMatchObject({ type: 'urn:relay:problem:overloaded', status: 503 });
+      expect(await endOffsets()).toBe(before);
+
+      release();
+      expect((await held).status).toBe(202);
+    } finally {
+      release();
+      await held.catch(() => undefined);
+      await busy.close();
+    }
+  });
+});
+
+async function endOffsets(): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
+  const all = await Promise.all(
+    topics.map(async (t) => `${t}:${(await admin.fetchTopicOffsets(t)).map((p) => p.high).join(',')}`),
+  );
+  await admin.disconnect();
+  return all.sort().join(' ');
+}
+
+async function inFlight(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  return Number(/^relay_gateway_in_flight_requests (\S+)$/m.exec(text)?.[1]);
+}
+
+describe('authentication', () => {
   test('a wrong token gets 401, a missing one too, and nothing is stored', async () => {
     const before = await endOffsets();
     const body = exampleOf(events.instantWin).body;
