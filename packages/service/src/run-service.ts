@@ -1,5 +1,5 @@
-import { serve } from '@hono/node-server';
 import { type Logger, pino } from 'pino';
+import { listen } from './listen.ts';
 
 /** What a service is to the process that runs it. */
 export interface RunnableService {
@@ -15,6 +15,8 @@ export interface ServiceProcessConfig {
   readonly host: string;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
+  /** Sockets listening on the port (see `listen`); one unless told. */
+  readonly listenSockets?: number;
 }
 
 /**
@@ -36,9 +38,24 @@ export function runService<C extends ServiceProcessConfig>(options: {
   }
   const logger = pino({ level: config.logLevel, base: { service: options.name } });
   const service = options.create(config, logger);
-  const server = serve({ fetch: service.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info({ port: info.port, host: config.host }, 'listening');
-  });
+  const serving = listen({
+    fetch: service.app.fetch,
+    port: config.port,
+    host: config.host,
+    sockets: config.listenSockets ?? 1,
+  }).then(
+    (listening) => {
+      logger.info(
+        { port: listening.port, host: config.host, sockets: listening.servers.length },
+        'listening',
+      );
+      return listening;
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, 'cannot listen');
+      process.exit(1);
+    },
+  );
   const starting = service.start().then(
     () => logger.info('ready'),
     (error: unknown) => {
@@ -57,7 +74,8 @@ export function runService<C extends ServiceProcessConfig>(options: {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     forced.unref();
-    server.close(async () => {
+    void serving.then(async (listening) => {
+      await listening.close();
       await starting;
       await service.stop();
       logger.info('drained');

@@ -31,6 +31,13 @@ export const GatewayEnv = Type.Object({
     default: 2_000,
     description: 'requests being published at once; more get 503',
   }),
+  LISTEN_SOCKETS: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 8,
+    description:
+      'sockets listening on PORT together (SO_REUSEPORT; Linux only, one elsewhere), so that new connections are accepted apace under load',
+  }),
   DEDUPE_WINDOW_MS: Type.Integer({
     minimum: 0,
     default: 86_400_000,
@@ -92,6 +99,7 @@ export interface GatewayConfig {
   /** Prefix of the topics and subjects published to (RELAY_TOPIC_PREFIX). */
   readonly topicPrefix: string;
   readonly shutdownTimeoutMs: number;
+  readonly listenSockets: number;
   readonly trustedProxies: readonly string[];
   readonly auth: Readonly<Record<Source, SourceAuth>>;
   readonly logLevel: string;
@@ -129,6 +137,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
     maxBatchRecords: e.MAX_BATCH_RECORDS,
     topicPrefix: e.RELAY_TOPIC_PREFIX,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    listenSockets: e.LISTEN_SOCKETS,
     trustedProxies: commaSeparated(e.TRUSTED_PROXIES),
     auth,
     logLevel: e.LOG_LEVEL,
