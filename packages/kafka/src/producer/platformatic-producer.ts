@@ -97,30 +97,25 @@ function hasMetadataCache(client: unknown): client is { clearMetadata(): void } 
   return typeof (client as { clearMetadata?: unknown } | undefined)?.clearMetadata === 'function';
 }
 
+/** What the batch client uses of @platformatic/kafka's Producer; its unit tests give it a fake. */
+export interface ProducerApi {
+  metadata(options: {
+    topics: string[];
+  }): Promise<{ readonly topics: ReadonlyMap<string, { readonly partitionsCount: number }> }>;
+  send(options: { messages: Message[] }): Promise<ProduceResult>;
+  clearMetadata(): void;
+  listApis(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
 /** An idempotent @platformatic/kafka producer (acks=all), one produce request per batch. */
-class PlatformaticBatchClient implements BatchClient {
-  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+export class PlatformaticBatchClient implements BatchClient {
+  readonly #producer: ProducerApi;
   /** Round robin over partitions for records without a key, per topic. */
   readonly #unkeyed = new Map<string, number>();
 
-  constructor(options: PlatformaticProducerOptions) {
-    this.#producer = new Producer({
-      clientId: options.clientId,
-      bootstrapBrokers: [...options.brokers],
-      idempotent: true,
-      acks: ProduceAcks.ALL,
-      // Each attempt gets a third of the acknowledgement timeout, so that a request stuck on a broker that
-      // is going away leaves time for retries on the new leader within it.
-      timeout: Math.max(1, Math.floor((options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS) / 3)),
-      connectTimeout: options.connectTimeoutMs ?? 3_000,
-      // Half the acknowledgement timeout, so that what a send could not store after leaders moved can
-      // go once more within it (see #send).
-      ...retriesWithin((options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS) / 2),
-      autocreateTopics: false,
-      // Refreshed every 5 minutes, as kafkajs does (and at once after an error naming stale metadata): with
-      // the client's default of 5 s, the refreshes in the send path showed in the benchmark's latency tail.
-      metadataMaxAge: 300_000,
-    });
+  constructor(options: PlatformaticProducerOptions, producer: ProducerApi = idempotentProducer(options)) {
+    this.#producer = producer;
   }
 
   async connect(): Promise<void> {
@@ -182,6 +177,26 @@ class PlatformaticBatchClient implements BatchClient {
   async disconnect(): Promise<void> {
     await this.#producer.close();
   }
+}
+
+function idempotentProducer(options: PlatformaticProducerOptions): Producer<Buffer, Buffer, Buffer, Buffer> {
+  return new Producer({
+    clientId: options.clientId,
+    bootstrapBrokers: [...options.brokers],
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    // Each attempt gets a third of the acknowledgement timeout, so that a request stuck on a broker that
+    // is going away leaves time for retries on the new leader within it.
+    timeout: Math.max(1, Math.floor((options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS) / 3)),
+    connectTimeout: options.connectTimeoutMs ?? 3_000,
+    // Half the acknowledgement timeout, so that what a send could not store after leaders moved can
+    // go once more within it (see #send).
+    ...retriesWithin((options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS) / 2),
+    autocreateTopics: false,
+    // Refreshed every 5 minutes, as kafkajs does (and at once after an error naming stale metadata): with
+    // the client's default of 5 s, the refreshes in the send path showed in the benchmark's latency tail.
+    metadataMaxAge: 300_000,
+  });
 }
 
 /** The messages of the partitions `stored` does not name, grouped by partition in their order. */
