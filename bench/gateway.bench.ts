@@ -14,7 +14,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProduceAcks, Producer } from '@platformatic/kafka';
@@ -104,6 +104,8 @@ interface Load {
   readonly senderCheck?: { readonly maxFromSend: number; readonly maxSendLag: number };
   /** CPU time (user + system) the server process spent per answered request. */
   readonly cpuMicros: number;
+  /** Open loop only: the whole machine meanwhile, in % of one CPU (see `machineCpu`). */
+  readonly machine?: { readonly busy: number; readonly steal: number };
 }
 
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
@@ -112,6 +114,18 @@ const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${T
 function cpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
+}
+
+/**
+ * The machine's CPU time so far from /proc/stat, in ticks: busy (user, nice, system, irq, softirq)
+ * and steal, time the hypervisor gave this machine's CPUs to others. Steal and the other
+ * processes' share are what a phase's latency tail cannot be blamed on the server for.
+ */
+function machineCpu(): { busy: number; steal: number; all: number } {
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
+    readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const busy = user + nice + system + irq + softirq;
+  return { busy, steal, all: busy + steal + idle + iowait };
 }
 
 /** Closed loop (autocannon): `connections` clients, each sending again as soon as it is answered. */
@@ -147,6 +161,7 @@ async function load(
 /** Open loop: a constant offered rate (see open-loop.ts), latency from each request's due time. */
 async function offer(url: string, pid: number, rate: number, connections: number): Promise<Load> {
   const cpuBefore = cpuMicros(pid);
+  const machineBefore = machineCpu();
   const result = await openLoop({
     url: `${url}/webhooks/adictiz`,
     rate,
@@ -160,6 +175,9 @@ async function offer(url: string, pid: number, rate: number, connections: number
     }),
   });
   const answered = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
+  const machineAfter = machineCpu();
+  const cpus = availableParallelism();
+  const share = (ticks: number) => (ticks / Math.max(1, machineAfter.all - machineBefore.all)) * cpus * 100;
   return {
     rps: rate,
     p50: result.p50,
@@ -171,6 +189,10 @@ async function offer(url: string, pid: number, rate: number, connections: number
     errorCodes: result.errorCodes,
     senderCheck: { maxFromSend: result.maxFromSend, maxSendLag: result.maxSendLag },
     cpuMicros: (cpuMicros(pid) - cpuBefore) / Math.max(1, answered),
+    machine: {
+      busy: share(machineAfter.busy - machineBefore.busy),
+      steal: share(machineAfter.steal - machineBefore.steal),
+    },
   };
 }
 
@@ -401,7 +423,7 @@ for (const [name, l] of [
   ['twice', overload],
 ] as const) {
   print(
-    `at ${name} the load: slowest answer ${l.senderCheck?.maxFromSend.toFixed(0)} ms from its send; the sender was at most ${l.senderCheck?.maxSendLag.toFixed(0)} ms late`,
+    `at ${name} the load: slowest answer ${l.senderCheck?.maxFromSend.toFixed(0)} ms from its send; the sender was at most ${l.senderCheck?.maxSendLag.toFixed(0)} ms late; the machine ${l.machine?.busy.toFixed(0)} % busy of ${availableParallelism() * 100} %, ${l.machine?.steal.toFixed(0)} % stolen by the hypervisor`,
   );
 }
 for (const { name, single, batched } of raw) {
