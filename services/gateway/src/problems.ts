@@ -49,7 +49,7 @@ type ProblemExtra = { errors?: readonly FieldError[]; instance?: string; retryAf
  * made whole at once, because a response changed after it was made (as HTTPException's own
  * `getResponse` does, reading its body again) leaves @hono/node-server's fast path for a web stream,
  * which made a refused request cost more CPU than an accepted one (278–312 µs for a 503 against
- * 253–275 µs for a 202 in the benchmark's closed loop; 193–200 µs since).
+ * 253–275 µs for a 202 in the benchmark's closed loop; 193–200 µs made at once).
  */
 export function problemResponse(
   code: ProblemCode,
