@@ -288,7 +288,17 @@ test('three brokers, min.insync.replicas 2: with one stopped nothing is refused,
     },
     120_000,
     'every answer scored',
-  );
+  ).catch(async (error: unknown) => {
+    // What was missing, and what the service said of itself: a stuck scorer and a stuck view differ.
+    const ready = await fetch(`${system.quizUrl}/readyz`, { signal: AbortSignal.timeout(5_000) }).then(
+      async (response) => `${response.status} ${await response.text()}`,
+      (readyError: unknown) => String(readyError),
+    );
+    const short = board.filter((row) => row.questions_answered < QUESTIONS);
+    throw new Error(
+      `${String(error)}: ${board.length} of ${PLAYERS} players on the board, ${short.length} short of ${QUESTIONS} answers (${JSON.stringify(short.slice(0, 5))}); /readyz ${ready}`,
+    );
+  });
   const expected = Array.from({ length: PLAYERS }, (_, index) => {
     const player = index + 1;
     let total = 0;
