@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { eventually } from '@relay/kafka/test-support';
+import { listeningSockets } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 
 const script = fileURLToPath(new URL('./dev-stack.ts', import.meta.url));
@@ -44,6 +45,10 @@ test('npm start runs the system and prints curls that work: a prize fulfilled, a
     .filter((line) => line.startsWith('curl '));
   expect(curls, output).toHaveLength(4);
   const [postWin, fulfilmentStatus, postAnswer, leaderboard] = curls as [string, string, string, string];
+
+  // The gateway listens as its own process would, on LISTEN_SOCKETS (8) sockets sharing its port.
+  const gatewayPort = Number(/http:\/\/[^:/]+:(\d+)\/webhooks/.exec(postWin)?.[1]);
+  if (process.platform === 'linux') expect(listeningSockets(gatewayPort)).toBe(8);
 
   expect(await sh(`${postWin} -o /dev/null -w '%{http_code}'`)).toBe('202');
   await eventually(

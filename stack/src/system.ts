@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServerType, serve } from '@hono/node-server';
 import { ADICTIZ_OUTPUT_IPS, createGateway, gatewayConfigFromEnv } from '@relay/gateway';
 import {
   commaSeparated,
@@ -18,6 +16,7 @@ import {
   startEndpointStandIn,
 } from '@relay/prize-fulfilment';
 import { createQuizScoring, configFromEnv as quizConfigFromEnv } from '@relay/quiz-scoring';
+import { type Listening, listen } from '@relay/service';
 import type { Logger } from 'pino';
 
 export interface SystemOptions {
@@ -63,18 +62,21 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     SCHEMA_REGISTRY_URL: options.schemaRegistryUrl,
     HOST: host,
   };
-  const servers: ServerType[] = [];
+  const servers: Listening[] = [];
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await Promise.all(servers.map((server) => server.close()));
     for (const stopOne of stops.reverse()) await stopOne().catch(() => {});
     rmSync(ledgerDir, { recursive: true, force: true });
   };
-  const listen = async (app: { fetch: (request: Request) => Response | Promise<Response> }, port = 0) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host });
+  const serve = async (
+    app: { fetch: (request: Request) => Response | Promise<Response> },
+    port = 0,
+    sockets = 1,
+  ) => {
+    const server = await listen({ fetch: app.fetch, port, host, sockets });
     servers.push(server);
-    await new Promise((resolve) => server.once('listening', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${server.port}`;
   };
   const group = (name: string) => ({
     GROUP_ID: `${options.groupPrefix ?? ''}${name}`,
@@ -94,19 +96,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       adictiz: env['ADICTIZ_TOKEN'] ?? randomBytes(16).toString('hex'),
       komo: env['KOMO_TOKEN'] ?? randomBytes(16).toString('hex'),
     };
-    const gateway = createGateway(
-      gatewayConfigFromEnv({
-        ...env,
-        ADICTIZ_TOKEN: tokens.adictiz,
-        KOMO_TOKEN: tokens.komo,
-        // Locally, the sender is this machine.
-        ADICTIZ_ALLOWED_IPS: env['ADICTIZ_ALLOWED_IPS'] ?? `127.0.0.1,::1,${ADICTIZ_OUTPUT_IPS}`,
-      }),
-      options.logger,
-    );
+    const gatewayConfig = gatewayConfigFromEnv({
+      ...env,
+      ADICTIZ_TOKEN: tokens.adictiz,
+      KOMO_TOKEN: tokens.komo,
+      // Locally, the sender is this machine.
+      ADICTIZ_ALLOWED_IPS: env['ADICTIZ_ALLOWED_IPS'] ?? `127.0.0.1,::1,${ADICTIZ_OUTPUT_IPS}`,
+    });
+    const gateway = createGateway(gatewayConfig, options.logger);
     await gateway.start();
     stops.push(() => gateway.stop());
-    const gatewayUrl = await listen(gateway.app, options.ports?.gateway);
+    const gatewayUrl = await serve(gateway.app, options.ports?.gateway, gatewayConfig.listenSockets);
 
     let endpointUrl = options.fulfilmentEndpointUrl;
     if (endpointUrl === undefined) {
@@ -125,12 +125,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     );
     await fulfilment.start();
     stops.push(() => fulfilment.stop());
-    const fulfilmentUrl = await listen(fulfilment.app, options.ports?.fulfilment);
+    const fulfilmentUrl = await serve(fulfilment.app, options.ports?.fulfilment);
 
     const quiz = createQuizScoring(quizConfigFromEnv({ ...env, ...group('quiz-scoring') }), options.logger);
     await quiz.start();
     stops.push(() => quiz.stop());
-    const quizUrl = await listen(quiz.app, options.ports?.quiz);
+    const quizUrl = await serve(quiz.app, options.ports?.quiz);
 
     return { gatewayUrl, fulfilmentUrl, quizUrl, tokens, provisioned: plan.actions.length, stop };
   } catch (error) {

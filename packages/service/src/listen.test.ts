@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { listeningSockets } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 import { type Listening, listen } from './listen.ts';
 
 const fetchHello = () => new Response('hello');
-
-/** The sockets in LISTEN state on 127.0.0.1:`port`, from the kernel's own table (Linux). */
-function listeningSockets(port: number): number {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter(([, local, , state]) => local === `0100007F:${hexPort}` && state === '0A').length;
-}
 
 async function answers(listening: Listening, requests: number): Promise<string[]> {
   return Promise.all(

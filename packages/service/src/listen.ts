@@ -70,17 +70,22 @@ function listening<S extends Server | ReturnType<typeof createServer>>(
 
 async function freePort(port: number, host: string): Promise<number> {
   const probe = await listening(createServer(), { port, host });
-  const address = probe.address();
+  const probed = portOf(probe);
   await new Promise((resolve) => probe.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error(`cannot tell the port of ${host}`);
+  return probed;
+}
+
+/** The TCP port a listening server is bound to. */
+function portOf(server: Pick<Server, 'address'>): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('not listening on a TCP port');
   return address.port;
 }
 
 function listeningOn(servers: readonly Server[]): Listening {
   const [first] = servers;
-  const address = first?.address();
   return {
-    port: address !== null && typeof address === 'object' && address !== undefined ? address.port : 0,
+    port: first === undefined ? 0 : portOf(first),
     servers,
     close: () =>
       Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))).then(() => {}),

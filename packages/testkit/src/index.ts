@@ -17,6 +17,7 @@ export {
 export { APICURIO_VERSION, type Images, imagesFromEnv, KAFKA_VERSION } from './images.ts';
 export { type KafkaClusterOptions, type StartedKafkaCluster, startKafkaCluster } from './kafka-cluster.ts';
 export { type KafkaContainerOptions, type StartedKafka, startKafkaContainer } from './kafka-container.ts';
+export { listeningSockets } from './listening-sockets.ts';
 export { losingProduceResponses, losingProduceResponsesOnEveryConnection } from './lost-responses.ts';
 export {
   type CompatibilityLevel,
