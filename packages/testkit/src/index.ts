@@ -18,7 +18,12 @@ export { APICURIO_VERSION, type Images, imagesFromEnv, KAFKA_VERSION } from './i
 export { type KafkaClusterOptions, type StartedKafkaCluster, startKafkaCluster } from './kafka-cluster.ts';
 export { type KafkaContainerOptions, type StartedKafka, startKafkaContainer } from './kafka-container.ts';
 export { listeningSockets } from './listening-sockets.ts';
-export { losingProduceResponses, losingProduceResponsesOnEveryConnection } from './lost-responses.ts';
+export {
+  type LosableRequest,
+  losingRequests,
+  losingResponses,
+  losingResponsesOnEveryConnection,
+} from './lost-responses.ts';
 export {
   type CompatibilityLevel,
   deleteSubject,

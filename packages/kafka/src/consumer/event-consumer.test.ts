@@ -1,6 +1,13 @@
 import { derivedEvents, events, exampleOf, normalise, type ValueOf } from '@relay/events';
-import { uniqueName } from '@relay/testkit';
+import {
+  type ClusterAddresses,
+  losingRequests,
+  losingResponses,
+  type TestTopics,
+  uniqueName,
+} from '@relay/testkit';
 import { test as base, describe, expect } from '@relay/testkit/vitest';
+import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { RelayError } from '../errors.ts';
 import { EventPublisher } from '../producer/event-publisher.ts';
@@ -285,5 +292,89 @@ describe('EventConsumer', () => {
     expect(calls).toEqual(['IW-1', 'IW-2', 'IW-3', 'IW-3', 'IW-3', 'IW-1', 'IW-2', 'IW-3']);
     expect(outputs.map((o) => o.headers['ce_id'])).toEqual(['IW-1', 'IW-2', 'IW-3']);
     expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('3');
+  }, 60_000);
+  /**
+   * A transactional consumer on a client whose EndTxn requests or answers `network` loses, with a
+   * handler that publishes one output per record and turns the loss off when a record comes again.
+   */
+  async function exactlyOnceOverLossyNetwork(
+    { stream, topics, cluster }: { stream: Stream; topics: TestTopics; cluster: ClusterAddresses },
+    network: ReturnType<typeof losingResponses>,
+  ) {
+    const fulfilled = await isolate(derivedEvents.prizeFulfilled, topics, cluster.schemaRegistryUrl);
+    const faulty = new Kafka({
+      clientId: 'lost-commit',
+      brokers: [...cluster.brokers],
+      socketFactory: network.socketFactory,
+      retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 },
+      logLevel: logLevel.NOTHING,
+    });
+    const calls: string[] = [];
+    const outcomes: string[] = [];
+    const consumer = stream
+      .consumer('lost-commit', {
+        kafka: faulty,
+        schemaRegistryUrl: cluster.schemaRegistryUrl,
+        publishes: [fulfilled],
+        transactional: {
+          transactionalId: uniqueName('tx'),
+          onCommitted: () => outcomes.push('committed'),
+          onAborted: () => outcomes.push('aborted'),
+        },
+      })
+      .on(stream.definition, async ({ value }, { publish }) => {
+        if (calls.includes(value.event_id)) network.losing = false;
+        calls.push(value.event_id);
+        await publish(fulfilled, { ...fulfilled.example, event_id: value.event_id });
+      });
+    for (const id of ['IW-1', 'IW-2']) await stream.publish(instantWin(id));
+    network.losing = true;
+    await consumer.start();
+    return { consumer, fulfilled, calls, outcomes };
+  }
+
+  test('transactional: a commit whose answer is lost, though the coordinator committed it, leaves its output once and its records are not handled again', async ({
+    stream,
+    topics,
+    cluster,
+    kafka,
+  }) => {
+    const network = losingResponses('EndTxn');
+    const { consumer, fulfilled, calls, outcomes } = await exactlyOnceOverLossyNetwork(
+      { stream, topics, cluster },
+      network,
+    );
+
+    await eventually(() => outcomes.length > 0, 30_000);
+    network.losing = false;
+    const outputs = await readAll(kafka, fulfilled.topic, 2, 30_000, 3_000);
+    await consumer.stop();
+    expect(network.lost).toBeGreaterThan(0);
+    expect(outputs.map((o) => o.headers['ce_id'])).toEqual(['IW-1', 'IW-2']);
+    expect(calls).toEqual(['IW-1', 'IW-2']);
+    expect(outcomes).toEqual(['committed']);
+    expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('2');
+  }, 60_000);
+
+  test('transactional: a commit that never reached the coordinator, and cannot be aborted either, is redone once', async ({
+    stream,
+    topics,
+    cluster,
+    kafka,
+  }) => {
+    const network = losingRequests('EndTxn');
+    const { consumer, fulfilled, calls, outcomes } = await exactlyOnceOverLossyNetwork(
+      { stream, topics, cluster },
+      network,
+    );
+
+    await eventually(() => outcomes.includes('committed'), 30_000);
+    const outputs = await readAll(kafka, fulfilled.topic, 2, 30_000, 3_000);
+    await consumer.stop();
+    expect(network.lost).toBeGreaterThan(0);
+    expect(outputs.map((o) => o.headers['ce_id'])).toEqual(['IW-1', 'IW-2']);
+    expect(calls).toEqual(['IW-1', 'IW-2', 'IW-1', 'IW-2']);
+    expect(outcomes).toEqual(['aborted', 'committed']);
+    expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('2');
   }, 60_000);
 });

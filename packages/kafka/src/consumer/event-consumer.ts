@@ -274,9 +274,9 @@ export class EventConsumer {
 
   /**
    * The transactional producer, replaced first if the last one got stuck: kafkajs leaves a
-   * producer whose abort failed (the cluster unreachable) in a state where every later
-   * transaction is refused. The new producer's InitProducerId, under the same transactional id,
-   * fences the old one and has the coordinator abort whatever it left open.
+   * producer whose commit or abort failed in a state where every later transaction is refused.
+   * The new producer's InitProducerId, under the same transactional id, fences the old one and has
+   * the coordinator finish whatever it left: a commit under way completes, anything else is aborted.
    */
   async #usableTransactions(): Promise<Producer> {
     if (this.#transactionsBroken) {
@@ -491,7 +491,7 @@ export class EventConsumer {
     let uncommitted = 0;
     const commit = async () => {
       if (last === undefined || uncommitted === 0) return;
-      await this.#commitChunk(batch, last, outputs);
+      await this.#commitChunk(batch, last, outputs, heartbeat);
       this.#options.transactional?.onCommitted?.();
       // kafkajs fetches from the resolved offset: resolving only what is committed keeps the rest to redo.
       resolveOffset(last);
@@ -516,7 +516,12 @@ export class EventConsumer {
     }
   }
 
-  async #commitChunk(batch: Batch, last: string, outputs: readonly OutgoingRecord[]) {
+  async #commitChunk(
+    batch: Batch,
+    last: string,
+    outputs: readonly OutgoingRecord[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     let transaction: Awaited<ReturnType<Producer['transaction']>> | undefined;
     try {
       const producer = await this.#usableTransactions();
@@ -547,13 +552,76 @@ export class EventConsumer {
         () => true,
         () => false,
       ) ?? false);
-      if (!aborted) this.#transactionsBroken = true;
+      if (!aborted) {
+        this.#transactionsBroken = true;
+        // The coordinator may have committed and only its answer been lost: redoing the chunk
+        // would then write its outputs a second time.
+        if (await this.#committedAfterAll(batch, last, heartbeat)) return;
+      }
       // No `cause`: kafkajs decides whether to restart the consumer from the innermost cause,
       // and kafkajs calls its transaction errors non-retriable; the chunk is always worth redoing.
       throw new RelayError(
         'KAFKA_UNAVAILABLE',
         `a transaction up to ${batch.topic}/${batch.partition}@${last} failed: ${error instanceof Error ? error.message : String(error)}`,
       );
+    }
+  }
+
+  /**
+   * Whether a transaction that could be neither committed nor aborted was committed after all. A
+   * new producer under the same transactional id settles it (see `#usableTransactions`); the
+   * group's committed offset then says which way. Tries until the cluster answers or the consumer
+   * stops: until then nothing of this partition can be redone without risking a second copy.
+   */
+  async #committedAfterAll(batch: Batch, last: string, heartbeat: () => Promise<void>): Promise<boolean> {
+    const committed = await pRetry(
+      async () => {
+        this.#transactionsBroken = true;
+        const producer = await this.#usableTransactions();
+        // kafkajs sends a producer's InitProducerId with its first transaction; an empty one ends
+        // without a request.
+        await (await producer.transaction()).abort();
+        return (await this.#committedOffset(batch.topic, batch.partition)) > BigInt(last);
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: 200,
+        maxTimeout: 5_000,
+        randomize: true,
+        signal: this.#stopping.signal,
+        onFailedAttempt: async ({ error, attemptNumber }) => {
+          this.#logger.warn(
+            {
+              err: error,
+              group: this.#options.groupId,
+              topic: batch.topic,
+              partition: batch.partition,
+              attemptNumber,
+            },
+            'cannot tell yet whether a failed transaction was committed',
+          );
+          // A rebalance cannot be acted on before this returns: only the membership is kept here.
+          await heartbeat().catch(() => {});
+        },
+      },
+    );
+    this.#logger.warn(
+      { group: this.#options.groupId, topic: batch.topic, partition: batch.partition, last, committed },
+      committed ? 'a transaction reported as failed was committed' : 'a failed transaction was aborted',
+    );
+    return committed;
+  }
+
+  /** The group's committed offset of a partition, from its coordinator; -1 when there is none. */
+  async #committedOffset(topic: string, partition: number): Promise<bigint> {
+    const admin = this.#options.kafka.admin();
+    await admin.connect();
+    try {
+      const [fetched] = await admin.fetchOffsets({ groupId: this.#options.groupId, topics: [topic] });
+      const offset = fetched?.partitions.find((p) => p.partition === partition)?.offset;
+      return BigInt(offset ?? '-1');
+    } finally {
+      await admin.disconnect();
     }
   }
 

@@ -1,4 +1,4 @@
-import { losingProduceResponses, losingProduceResponsesOnEveryConnection } from '@relay/testkit';
+import { losingResponses, losingResponsesOnEveryConnection } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { BatchingOptions, BatchingRecordProducer } from './batching-producer.ts';
@@ -253,7 +253,7 @@ describe.each(Object.keys(clients) as Client[])('BatchingRecordProducer on %s', 
 /** A producer whose produce responses are lost while `network.losing` is on. */
 const faultyProducers = {
   kafkajs: (brokers: readonly string[]) => {
-    const network = losingProduceResponses();
+    const network = losingResponses();
     const faulty = new Kafka({
       clientId: 'lost-ack',
       brokers: [...brokers],
@@ -264,7 +264,7 @@ const faultyProducers = {
     return { producer: new KafkajsRecordProducer(faulty, { lingerMs: 0 }), network, restore: () => {} };
   },
   platformatic: (brokers: readonly string[]) => {
-    const network = losingProduceResponsesOnEveryConnection();
+    const network = losingResponsesOnEveryConnection();
     const producer = new PlatformaticRecordProducer({ clientId: 'lost-ack', brokers, lingerMs: 0 });
     return { producer, network, restore: () => network.restore() };
   },
