@@ -11,7 +11,7 @@ interface Losing {
   lost: number;
 }
 
-/** Drops the connection instead of the request's frame or the response's, so no one is half read. */
+/** Loses a frame as a failing network would: the connection is reset, no half frame is ever read. */
 function drop(socket: Socket, control: Losing): void {
   control.lost++;
   socket.destroy(Object.assign(new Error('read ECONNRESET (injected)'), { code: 'ECONNRESET' }));
