@@ -48,7 +48,7 @@ const SOURCE = fileURLToPath(new URL('./open-loop/main.go', import.meta.url));
  * A Go sender, not this process: a Node sender's own event-loop pauses were counted as latency
  * (at 1,900 req/s it put the no-op server's p99 at 14-19 ms, where the Go sender measures 3 ms).
  */
-async function sender(): Promise<string> {
+export async function sender(): Promise<string> {
   const version = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
   const dir = join(process.env['RELAY_CACHE_DIR'] ?? join(homedir(), '.cache', 'relay'), 'bench');
   const binary = join(dir, `open-loop-${version}`);

@@ -5,11 +5,11 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
  * the same everywhere. Timeouts leave room for a shared, busy 2-core machine and the real
  * broker; the root config runs all projects against one cluster.
  */
-export function relayProject(name: string): UserWorkspaceConfig {
+export function relayProject(name: string, include: string[] = ['src/**/*.test.ts']): UserWorkspaceConfig {
   return defineProject({
     test: {
       name,
-      include: ['src/**/*.test.ts'],
+      include,
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },
