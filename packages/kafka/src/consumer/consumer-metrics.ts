@@ -54,6 +54,17 @@ export function consumerMetrics(registry: Registry) {
           registers: [registry],
         }),
     ),
+    unsettledTransactions: metric(
+      registry,
+      'relay_consumer_unsettled_transactions_total',
+      () =>
+        new Counter({
+          name: 'relay_consumer_unsettled_transactions_total',
+          help: 'Transactions that could be neither committed nor aborted, by what the cluster said of them afterwards (committed, aborted).',
+          labelNames: [...labelNames, 'outcome'],
+          registers: [registry],
+        }),
+    ),
     lag: metric(
       registry,
       'relay_consumer_lag',

@@ -311,9 +311,11 @@ describe('EventConsumer', () => {
     });
     const calls: string[] = [];
     const outcomes: string[] = [];
+    const metrics = new Registry();
     const consumer = stream
       .consumer('lost-commit', {
         kafka: faulty,
+        metrics,
         schemaRegistryUrl: cluster.schemaRegistryUrl,
         publishes: [fulfilled],
         transactional: {
@@ -330,7 +332,13 @@ describe('EventConsumer', () => {
     for (const id of ['IW-1', 'IW-2']) await stream.publish(instantWin(id));
     network.losing = true;
     await consumer.start();
-    return { consumer, fulfilled, calls, outcomes };
+    const unsettled = async () =>
+      Object.fromEntries(
+        (await metrics.getSingleMetric('relay_consumer_unsettled_transactions_total')?.get())?.values.map(
+          (v) => [v.labels['outcome'], v.value],
+        ) ?? [],
+      );
+    return { consumer, fulfilled, calls, outcomes, unsettled };
   }
 
   test('transactional: a commit whose answer is lost, though the coordinator committed it, leaves its output once and its records are not handled again', async ({
@@ -340,7 +348,7 @@ describe('EventConsumer', () => {
     kafka,
   }) => {
     const network = losingResponses('EndTxn');
-    const { consumer, fulfilled, calls, outcomes } = await exactlyOnceOverLossyNetwork(
+    const { consumer, fulfilled, calls, outcomes, unsettled } = await exactlyOnceOverLossyNetwork(
       { stream, topics, cluster },
       network,
     );
@@ -353,6 +361,7 @@ describe('EventConsumer', () => {
     expect(outputs.map((o) => o.headers['ce_id'])).toEqual(['IW-1', 'IW-2']);
     expect(calls).toEqual(['IW-1', 'IW-2']);
     expect(outcomes).toEqual(['committed']);
+    expect(await unsettled()).toEqual({ committed: 1 });
     expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('2');
   }, 60_000);
 
@@ -363,7 +372,7 @@ describe('EventConsumer', () => {
     kafka,
   }) => {
     const network = losingRequests('EndTxn');
-    const { consumer, fulfilled, calls, outcomes } = await exactlyOnceOverLossyNetwork(
+    const { consumer, fulfilled, calls, outcomes, unsettled } = await exactlyOnceOverLossyNetwork(
       { stream, topics, cluster },
       network,
     );
@@ -375,6 +384,7 @@ describe('EventConsumer', () => {
     expect(outputs.map((o) => o.headers['ce_id'])).toEqual(['IW-1', 'IW-2']);
     expect(calls).toEqual(['IW-1', 'IW-2', 'IW-1', 'IW-2']);
     expect(outcomes).toEqual(['aborted', 'committed']);
+    expect(await unsettled()).toEqual({ aborted: 1 });
     expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('2');
   }, 60_000);
 });

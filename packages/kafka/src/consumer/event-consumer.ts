@@ -605,6 +605,11 @@ export class EventConsumer {
         },
       },
     );
+    this.#metrics.unsettledTransactions.inc({
+      group: this.#options.groupId,
+      topic: batch.topic,
+      outcome: committed ? 'committed' : 'aborted',
+    });
     this.#logger.warn(
       { group: this.#options.groupId, topic: batch.topic, partition: batch.partition, last, committed },
       committed ? 'a transaction reported as failed was committed' : 'a failed transaction was aborted',
