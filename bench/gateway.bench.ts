@@ -7,10 +7,11 @@
  *      is warm for the others),
  * 1 and 2 with 50 closed-loop connections (autocannon), alternating over BENCH_ROUNDS rounds (5), each
  * gateway phase against the mean of the no-op phases around it, the throughput ratio being the median
- * of the rounds' ratios; then the gateway offered half its
- * throughput in BENCH_HALF_PHASES phases (3; p99, the median phase's the figure, each between two
- * phases of the no-op server offered the same, as the floor) and twice it (RSS and 503s) at an even rate (open-loop.ts, a Go sender), and where its CPU
- * time goes (--cpu-prof, on a gateway of its own after the measured phases). Bounded: each phase runs a fixed number of seconds, to 127.0.0.1 only.
+ * of the rounds' ratios; then, at an even rate (open-loop.ts, a Go sender), the gateway offered half
+ * its throughput in BENCH_HALF_PHASES phases (3; p99, the median phase's the figure, each between two
+ * phases of the no-op server offered the same, as the floor) and twice it (RSS and 503s); and where
+ * its CPU time goes (--cpu-prof, on a gateway of its own after the measured phases). Bounded: each
+ * phase runs a fixed number of seconds, to 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
