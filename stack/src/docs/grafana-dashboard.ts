@@ -129,6 +129,18 @@ export const DASHBOARD_ROWS: readonly Row[] = [
           },
         ],
       },
+      {
+        title: 'Transactions with an unknown outcome',
+        description:
+          'Exactly-once commits that could be neither committed nor aborted, by what the cluster said afterwards.',
+        unit: 'short',
+        queries: [
+          {
+            expr: 'sum by (group, outcome) (increase(relay_consumer_unsettled_transactions_total[$__rate_interval]))',
+            legend: '{{outcome}} {{group}}',
+          },
+        ],
+      },
     ],
   },
   {
