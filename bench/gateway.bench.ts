@@ -111,16 +111,35 @@ interface Load {
   readonly senderCheck?: { readonly maxFromSend: number; readonly maxSendLag: number };
   /** CPU time (user + system) the server process spent per answered request. */
   readonly cpuMicros: number;
+  /** The part of it spent by the process's main thread, the one answering HTTP (the gateway's bottleneck). */
+  readonly mainThreadCpuMicros: number;
   /** Open loop only: the whole machine meanwhile, in % of one CPU (see `machineCpu`). */
   readonly machine?: { readonly busy: number; readonly steal: number };
 }
 
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
 
-/** The server process's CPU time so far, in microseconds. */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/** CPU time so far, in microseconds, from a /proc stat file. */
+function statCpuMicros(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
+}
+
+/** The server's CPU time so far: the whole process's, and its main thread's (whose task id is the pid). */
+function cpuMicros(pid: number): { process: number; mainThread: number } {
+  return {
+    process: statCpuMicros(`/proc/${pid}/stat`),
+    mainThread: statCpuMicros(`/proc/${pid}/task/${pid}/stat`),
+  };
+}
+
+/** CPU time per request between two `cpuMicros` readings. */
+function cpuPerRequest(before: { process: number; mainThread: number }, pid: number, requests: number) {
+  const after = cpuMicros(pid);
+  return {
+    cpuMicros: (after.process - before.process) / Math.max(1, requests),
+    mainThreadCpuMicros: (after.mainThread - before.mainThread) / Math.max(1, requests),
+  };
 }
 
 /**
@@ -166,7 +185,7 @@ async function load(
     ok: (statuses['202']?.count ?? 0) + (statuses['200']?.count ?? 0),
     unavailable: statuses['503']?.count ?? 0,
     errors: result.errors + result.timeouts,
-    cpuMicros: (cpuMicros(pid) - cpuBefore) / Math.max(1, result.requests.total),
+    ...cpuPerRequest(cpuBefore, pid, result.requests.total),
   };
 }
 
@@ -200,7 +219,7 @@ async function offer(url: string, pid: number, rate: number, connections: number
     skipped: result.skipped,
     errorCodes: result.errorCodes,
     senderCheck: { maxFromSend: result.maxFromSend, maxSendLag: result.maxSendLag },
-    cpuMicros: (cpuMicros(pid) - cpuBefore) / Math.max(1, answered),
+    ...cpuPerRequest(cpuBefore, pid, answered),
     machine: {
       busy: share(machineAfter.busy - machineBefore.busy),
       steal: share(machineAfter.steal - machineBefore.steal),
@@ -363,6 +382,7 @@ const meanOf = (a: Load, b: Load): Load => ({
   unavailable: a.unavailable + b.unavailable,
   errors: a.errors + b.errors,
   cpuMicros: (a.cpuMicros + b.cpuMicros) / 2,
+  mainThreadCpuMicros: (a.mainThreadCpuMicros + b.mainThreadCpuMicros) / 2,
 });
 const rounds: { noop: Load; gateway: Load }[] = [];
 let noopBefore = await load(noop.url, noopPid, { seconds: SECONDS, connections: CONNECTIONS });
@@ -425,13 +445,13 @@ await stop(profiled.child);
 await cluster.stop();
 
 const row = (name: string, l: Load) =>
-  `${name.padEnd(38)} ${l.rps.toFixed(0).padStart(7)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)} ${l.cpuMicros.toFixed(0).padStart(8)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}${l.errors > 0 && l.errorCodes !== undefined ? ` ${JSON.stringify(l.errorCodes)}` : ''}${l.skipped === undefined ? '' : `, not sent (all connections busy) ${l.skipped}`}`;
+  `${name.padEnd(38)} ${l.rps.toFixed(0).padStart(7)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)} ${l.cpuMicros.toFixed(0).padStart(10)} ${l.mainThreadCpuMicros.toFixed(0).padStart(10)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}${l.errors > 0 && l.errorCodes !== undefined ? ` ${JSON.stringify(l.errorCodes)}` : ''}${l.skipped === undefined ? '' : `, not sent (all connections busy) ${l.skipped}`}`;
 print();
 print(
   `the median round of ${ROUNDS} (no-op: mean of the phases before and after the gateway's), then the gateway at an even rate:`,
 );
 print(
-  `${'HTTP'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(8)}`,
+  `${'HTTP'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(10)} ${'main thr.'.padStart(10)}`,
 );
 print(row(`no-op Hono server, ${CONNECTIONS} connections`, noopLoad));
 print(row(`gateway, ${CONNECTIONS} connections`, gatewayLoad));
@@ -466,7 +486,7 @@ print(
 );
 halfPhases.forEach(({ noopBefore, gateway: phase, noopAfter }, index) => {
   print(
-    `  half-load phase ${index + 1}: gateway p99 ${phase.p99.toFixed(1)} ms (p50 ${phase.p50.toFixed(1)}, ${phase.cpuMicros.toFixed(0)} µs/req, machine ${phase.machine?.busy.toFixed(0)} % busy, ${phase.machine?.steal.toFixed(0)} % stolen); no-op p99 ${noopBefore.p99.toFixed(1)} before, ${noopAfter.p99.toFixed(1)} after`,
+    `  half-load phase ${index + 1}: gateway p99 ${phase.p99.toFixed(1)} ms (p50 ${phase.p50.toFixed(1)}, ${phase.cpuMicros.toFixed(0)} µs/req of which ${phase.mainThreadCpuMicros.toFixed(0)} on the main thread, machine ${phase.machine?.busy.toFixed(0)} % busy, ${phase.machine?.steal.toFixed(0)} % stolen); no-op p99 ${noopBefore.p99.toFixed(1)} before, ${noopAfter.p99.toFixed(1)} after`,
   );
 });
 print(
@@ -487,9 +507,9 @@ print(
   `gateway peak RSS at twice the load: ${peakRss.toFixed(0)} MB (target < 300 MB), 503s: ${overload.unavailable}`,
 );
 
-const [profileFile] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
-if (profileFile !== undefined) {
-  const profile = JSON.parse(readFileSync(join(profileDir, profileFile), 'utf8')) as {
+/** The 20 functions with the most self time in a --cpu-prof profile. */
+function hottest(file: string): string[] {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
     nodes: {
       id: number;
       hitCount: number;
@@ -504,11 +524,23 @@ if (profileFile !== undefined) {
     const name = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + node.hitCount);
   }
+  return [...byFunction]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 20)
+    .map(([name, hits]) => `  ${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
+}
+
+// One profile per thread, named CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main one.
+const threadOf = (file: string) => Number(file.split('.').at(-3));
+const profiles = readdirSync(profileDir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .sort((a, b) => threadOf(a) - threadOf(b));
+for (const file of profiles) {
+  const thread =
+    threadOf(file) === 0 ? 'main thread (HTTP)' : `thread ${threadOf(file)} (the Kafka producer)`;
   print();
   print(
-    `Where the gateway's CPU time goes (self time; a profiled gateway of its own, ${profiledLoad.rps.toFixed(0)} req/s at ${CONNECTIONS} connections; ${profileDir}/${profileFile}):`,
+    `Where the gateway's CPU time goes, ${thread} (self time; a profiled gateway of its own, ${profiledLoad.rps.toFixed(0)} req/s at ${CONNECTIONS} connections; ${profileDir}/${file}):`,
   );
-  for (const [name, hits] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
-    print(`  ${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
-  }
+  for (const line of hottest(join(profileDir, file))) print(line);
 }

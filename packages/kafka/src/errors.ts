@@ -37,6 +37,8 @@ export class RelayError extends Error {
   override readonly name = 'RelayError';
   readonly code: ErrorCode;
   readonly retriable: boolean;
+  /** What this case adds to the code's message. */
+  readonly detail: string | undefined;
 
   constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
     super(
@@ -45,5 +47,6 @@ export class RelayError extends Error {
     );
     this.code = code;
     this.retriable = ERROR_CODES[code].retriable;
+    this.detail = detail;
   }
 }

@@ -54,6 +54,10 @@ export const GatewayEnv = Type.Object({
     default: 500,
     description: 'records per produce request at most',
   }),
+  PRODUCER_THREAD: Type.Boolean({
+    default: true,
+    description: 'run the Kafka client on a thread of its own, off the thread that answers webhooks',
+  }),
   TRUSTED_PROXIES: list(
     'IPs or CIDRs of proxies whose X-Forwarded-For is believed (read right to left); none: the socket peer is the sender',
   ),
@@ -96,6 +100,7 @@ export interface GatewayConfig {
   readonly dedupeMaxEntries: number;
   readonly lingerMs: number;
   readonly maxBatchRecords: number;
+  readonly producerThread: boolean;
   /** Prefix of the topics and subjects published to (RELAY_TOPIC_PREFIX). */
   readonly topicPrefix: string;
   readonly shutdownTimeoutMs: number;
@@ -135,6 +140,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
     dedupeMaxEntries: e.DEDUPE_MAX_ENTRIES,
     lingerMs: e.LINGER_MS,
     maxBatchRecords: e.MAX_BATCH_RECORDS,
+    producerThread: e.PRODUCER_THREAD,
     topicPrefix: e.RELAY_TOPIC_PREFIX,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     listenSockets: e.LISTEN_SOCKETS,

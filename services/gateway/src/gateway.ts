@@ -3,6 +3,7 @@ import {
   EventSerde,
   PlatformaticRecordProducer,
   SchemaRegistryAdmin,
+  ThreadedRecordProducer,
 } from '@relay/kafka';
 import { keepTrying } from '@relay/service';
 import type { Logger } from 'pino';
@@ -26,14 +27,21 @@ const RETRY_DELAY_MS = 1_000;
 /** Wires the HTTP app to Kafka and the registry. Readiness stays false until both answered. */
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const metrics = createMetrics();
-  const producer = new PlatformaticRecordProducer({
+  const producerOptions = {
     clientId: 'relay-gateway',
     brokers: config.brokers,
     lingerMs: config.lingerMs,
     maxBatchRecords: config.maxBatchRecords,
     ackTimeoutMs: config.publishDeadlineMs,
-    onBatch: (records) => metrics.batchRecords.observe(records),
-  });
+    onBatch: (records: number) => metrics.batchRecords.observe(records),
+  };
+  const producer = config.producerThread
+    ? new ThreadedRecordProducer({
+        ...producerOptions,
+        onThreadExit: (error) =>
+          logger.error({ err: error }, 'the Kafka producer thread ended; starting another'),
+      })
+    : new PlatformaticRecordProducer(producerOptions);
   const registryAdmin = new SchemaRegistryAdmin(config.schemaRegistryUrl, { timeoutMs: 3_000 });
   const catalogue = publishedCatalogue(config.topicPrefix);
   let serde: EventSerde | undefined;

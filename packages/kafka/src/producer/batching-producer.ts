@@ -28,6 +28,8 @@ export interface BatchClient {
 
 /** How long a produce request may wait for the broker's acknowledgement unless told otherwise. */
 export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
+export const DEFAULT_LINGER_MS = 2;
+export const DEFAULT_MAX_BATCH_RECORDS = 500;
 
 interface Pending {
   readonly record: OutgoingRecord;
@@ -53,8 +55,8 @@ export class BatchingRecordProducer implements RecordProducer {
 
   constructor(client: BatchClient, options: BatchingOptions = {}) {
     this.#client = client;
-    this.#lingerMs = options.lingerMs ?? 2;
-    this.#maxBatchRecords = options.maxBatchRecords ?? 500;
+    this.#lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
+    this.#maxBatchRecords = options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS;
     this.#ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.#onBatch = options.onBatch ?? (() => {});
   }

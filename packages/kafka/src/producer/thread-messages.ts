@@ -1,0 +1,163 @@
+import { type ErrorCode, RelayError } from '../errors.ts';
+import type { OutgoingRecord } from './record-producer.ts';
+
+/**
+ * Records on their way to the producer thread, written into one buffer that is moved, not copied, to
+ * the thread, their ids consecutive from `firstId`. Cloning them as objects cost the sending thread
+ * a clone of every header string, and a copy of the whole 8 KB pool under most small Buffers. Text
+ * is written as UTF-8, which is what the Kafka client needs anyway: the thread takes keys, values
+ * and header values as views of the buffer.
+ *
+ * Per record: topic (u16 length, bytes), key (u8 0 for none, or 1 and u32 length, bytes), value
+ * (u32 length, bytes), header count (u16), then per header value: name (u16, bytes), value (u32,
+ * bytes); a name with several values is repeated.
+ */
+export interface WireBatch {
+  readonly firstId: number;
+  readonly count: number;
+  readonly bytes: ArrayBuffer;
+  readonly length: number;
+}
+
+/** Where each record of a batch was stored, or why not, by id. */
+export interface WireResults {
+  readonly ids: Float64Array;
+  readonly partitions: Int32Array;
+  readonly offsets: readonly string[];
+  readonly failures: readonly { readonly id: number; readonly error: WireError }[];
+}
+
+/** How a failed send crosses back: enough to raise the same `RelayError` on the other side. */
+export interface WireError {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+  readonly cause: string | undefined;
+}
+
+/** What the producer thread is asked to do besides sending. */
+export type ProducerCall = 'connect' | 'flush' | 'disconnect';
+
+export type ToProducerThread =
+  | { readonly type: 'send'; readonly batch: WireBatch }
+  | { readonly type: 'call'; readonly id: number; readonly call: ProducerCall };
+
+export type FromProducerThread =
+  | {
+      readonly type: 'settled';
+      readonly results: WireResults;
+      /** The producer's health after these results. */
+      readonly healthy: boolean;
+      /** The sizes of the batches sent since the last message. */
+      readonly batches: readonly number[];
+    }
+  | { readonly type: 'returned'; readonly id: number; readonly error?: WireError };
+
+const TEXT_BOUND = 3; // UTF-8 bytes per UTF-16 code unit at most
+
+type HeaderValue = string | Buffer | (string | Buffer)[];
+
+/** Writes records, whose ids are consecutive from `firstId`, into one `WireBatch`. */
+export function packRecords(firstId: number, records: readonly OutgoingRecord[]): WireBatch {
+  const size = (value: string | Buffer) =>
+    4 + (typeof value === 'string' ? value.length * TEXT_BOUND : value.length);
+  let bound = 0;
+  for (const record of records) {
+    bound += 2 + record.topic.length * TEXT_BOUND + 1 + (record.key === null ? 0 : size(record.key));
+    bound += size(record.value) + 2;
+    for (const name in record.headers) {
+      const value = record.headers[name] as HeaderValue;
+      for (const each of Array.isArray(value) ? value : [value])
+        bound += 2 + name.length * TEXT_BOUND + size(each);
+    }
+  }
+  const bytes = new ArrayBuffer(bound);
+  const out = Buffer.from(bytes);
+  let at = 0;
+  const text16 = (text: string) => {
+    const written = out.write(text, at + 2);
+    out.writeUInt16LE(written, at);
+    at += 2 + written;
+  };
+  const bytes32 = (value: string | Buffer) => {
+    const written = typeof value === 'string' ? out.write(value, at + 4) : value.copy(out, at + 4);
+    out.writeUInt32LE(written, at);
+    at += 4 + written;
+  };
+  for (const record of records) {
+    text16(record.topic);
+    if (record.key === null) at = out.writeUInt8(0, at);
+    else {
+      at = out.writeUInt8(1, at);
+      bytes32(record.key);
+    }
+    bytes32(record.value);
+    const countAt = at;
+    at += 2;
+    let count = 0;
+    for (const name in record.headers) {
+      const value = record.headers[name] as HeaderValue;
+      for (const each of Array.isArray(value) ? value : [value]) {
+        text16(name);
+        bytes32(each);
+        count += 1;
+      }
+    }
+    out.writeUInt16LE(count, countAt);
+  }
+  return { firstId, count: records.length, bytes, length: at };
+}
+
+/** The records of a `WireBatch` again, in order: keys, values and header values are views of its buffer. */
+export function unpackRecords(batch: WireBatch): OutgoingRecord[] {
+  const input = Buffer.from(batch.bytes, 0, batch.length);
+  let at = 0;
+  const text16 = () => {
+    const length = input.readUInt16LE(at);
+    at += 2 + length;
+    return input.toString('utf8', at - length, at);
+  };
+  const bytes32 = () => {
+    const length = input.readUInt32LE(at);
+    at += 4 + length;
+    return input.subarray(at - length, at);
+  };
+  const records: OutgoingRecord[] = [];
+  for (let i = 0; i < batch.count; i++) {
+    const topic = text16();
+    const hasKey = input.readUInt8(at++) === 1;
+    const key = hasKey ? bytes32() : null;
+    const value = bytes32();
+    const headers: Record<string, Buffer | Buffer[]> = {};
+    const count = input.readUInt16LE(at);
+    at += 2;
+    for (let h = 0; h < count; h++) {
+      const name = text16();
+      const headerValue = bytes32();
+      const earlier = headers[name];
+      if (earlier === undefined) headers[name] = headerValue;
+      else if (Array.isArray(earlier)) earlier.push(headerValue);
+      else headers[name] = [earlier, headerValue];
+    }
+    records.push({ topic, key, value, headers });
+  }
+  return records;
+}
+
+export function wireError(error: unknown): WireError {
+  if (error instanceof RelayError)
+    return { code: error.code, detail: error.detail, cause: messageOf(error.cause) };
+  return { code: 'KAFKA_UNAVAILABLE', detail: messageOf(error), cause: undefined };
+}
+
+export function relayErrorOf(wire: WireError): RelayError {
+  return new RelayError(
+    wire.code,
+    wire.detail,
+    wire.cause === undefined ? undefined : { cause: new Error(wire.cause) },
+  );
+}
+
+function messageOf(error: unknown): string | undefined {
+  if (error === undefined) return undefined;
+  return error instanceof Error ? error.message : String(error);
+}
