@@ -31,13 +31,14 @@ describe('records crossing to the producer thread', () => {
       record({ key: Buffer.from('bytes-key'), headers: { raw: Buffer.from([1, 2, 3]) } }),
       record({ key: null, headers: { seen: ['a', Buffer.from('b')], empty: '' } }),
       record({ topic: 'komo.quiz-answered.v1', key: 'clé-ünïcode-🎲', headers: { note: 'déjà vu ✓' } }),
+      record({ headers: { ['n'.repeat(70_000)]: 'a name longer than 64 KB' } }),
     ];
 
     const batch = packRecords(7, records);
     const { bytes, ...rest } = batch;
     const moved = structuredClone(batch, { transfer: [bytes] });
 
-    expect(rest).toMatchObject({ firstId: 7, count: 4 });
+    expect(rest).toMatchObject({ firstId: 7, count: 5 });
     expect(unpackRecords(moved).map(contents)).toEqual(records.map(contents));
   });
 

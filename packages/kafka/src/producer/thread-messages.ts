@@ -8,9 +8,10 @@ import type { OutgoingRecord } from './record-producer.ts';
  * is written as UTF-8, which is what the Kafka client needs anyway: the thread takes keys, values
  * and header values as views of the buffer.
  *
- * Per record: topic (u16 length, bytes), key (u8 0 for none, or 1 and u32 length, bytes), value
- * (u32 length, bytes), header count (u16), then per header value: name (u16, bytes), value (u32,
- * bytes); a name with several values is repeated.
+ * Per record: topic (u32 length, bytes), key (u8 0 for none, or 1 and u32 length, bytes), value
+ * (u32 length, bytes), header count (u32), then per header value: name (u32 length, bytes), value
+ * (u32 length, bytes); a name with several values is repeated. Every length is a u32, so that no
+ * record can overflow a field (the writes run in a timer, where a throw would end the process).
  */
 export interface WireBatch {
   readonly firstId: number;
@@ -62,29 +63,23 @@ export function packRecords(firstId: number, records: readonly OutgoingRecord[])
     4 + (typeof value === 'string' ? value.length * TEXT_BOUND : value.length);
   let bound = 0;
   for (const record of records) {
-    bound += 2 + record.topic.length * TEXT_BOUND + 1 + (record.key === null ? 0 : size(record.key));
-    bound += size(record.value) + 2;
+    bound += size(record.topic) + 1 + (record.key === null ? 0 : size(record.key));
+    bound += size(record.value) + 4;
     for (const name in record.headers) {
       const value = record.headers[name] as HeaderValue;
-      for (const each of Array.isArray(value) ? value : [value])
-        bound += 2 + name.length * TEXT_BOUND + size(each);
+      for (const each of Array.isArray(value) ? value : [value]) bound += size(name) + size(each);
     }
   }
   const bytes = new ArrayBuffer(bound);
   const out = Buffer.from(bytes);
   let at = 0;
-  const text16 = (text: string) => {
-    const written = out.write(text, at + 2);
-    out.writeUInt16LE(written, at);
-    at += 2 + written;
-  };
   const bytes32 = (value: string | Buffer) => {
     const written = typeof value === 'string' ? out.write(value, at + 4) : value.copy(out, at + 4);
     out.writeUInt32LE(written, at);
     at += 4 + written;
   };
   for (const record of records) {
-    text16(record.topic);
+    bytes32(record.topic);
     if (record.key === null) at = out.writeUInt8(0, at);
     else {
       at = out.writeUInt8(1, at);
@@ -92,17 +87,17 @@ export function packRecords(firstId: number, records: readonly OutgoingRecord[])
     }
     bytes32(record.value);
     const countAt = at;
-    at += 2;
+    at += 4;
     let count = 0;
     for (const name in record.headers) {
       const value = record.headers[name] as HeaderValue;
       for (const each of Array.isArray(value) ? value : [value]) {
-        text16(name);
+        bytes32(name);
         bytes32(each);
         count += 1;
       }
     }
-    out.writeUInt16LE(count, countAt);
+    out.writeUInt32LE(count, countAt);
   }
   return { firstId, count: records.length, bytes, length: at };
 }
@@ -111,9 +106,9 @@ export function packRecords(firstId: number, records: readonly OutgoingRecord[])
 export function unpackRecords(batch: WireBatch): OutgoingRecord[] {
   const input = Buffer.from(batch.bytes, 0, batch.length);
   let at = 0;
-  const text16 = () => {
-    const length = input.readUInt16LE(at);
-    at += 2 + length;
+  const text32 = () => {
+    const length = input.readUInt32LE(at);
+    at += 4 + length;
     return input.toString('utf8', at - length, at);
   };
   const bytes32 = () => {
@@ -123,15 +118,15 @@ export function unpackRecords(batch: WireBatch): OutgoingRecord[] {
   };
   const records: OutgoingRecord[] = [];
   for (let i = 0; i < batch.count; i++) {
-    const topic = text16();
+    const topic = text32();
     const hasKey = input.readUInt8(at++) === 1;
     const key = hasKey ? bytes32() : null;
     const value = bytes32();
     const headers: Record<string, Buffer | Buffer[]> = {};
-    const count = input.readUInt16LE(at);
-    at += 2;
+    const count = input.readUInt32LE(at);
+    at += 4;
     for (let h = 0; h < count; h++) {
-      const name = text16();
+      const name = text32();
       const headerValue = bytes32();
       const earlier = headers[name];
       if (earlier === undefined) headers[name] = headerValue;
