@@ -9,9 +9,11 @@
  * gateway phase against the mean of the no-op phases around it, the throughput ratio being the median
  * of the rounds' ratios; then, at an even rate (open-loop.ts, a Go sender), the gateway offered half
  * its throughput in BENCH_HALF_PHASES phases (3; p99, the median phase's the figure, each between two
- * phases of the no-op server offered the same, as the floor) and twice it (RSS and 503s); and where
- * its CPU time goes (--cpu-prof, on a gateway of its own after the measured phases). Bounded: each
- * phase runs a fixed number of seconds, to 127.0.0.1 only.
+ * phases of the no-op server offered the same, as the floor); the gateway against itself without its
+ * producer thread, in BENCH_THREAD_PAIRS pairs (3) of a half-load and a closed-loop phase each; the
+ * gateway offered twice its throughput (RSS and 503s); and where its CPU time goes (--cpu-prof, on a
+ * gateway of its own after the measured phases). Bounded: each phase runs a fixed number of seconds,
+ * to 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -48,6 +50,11 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
  * offered in several phases, each printed, and the median phase is the figure.
  */
 const HALF_PHASES = Number(process.env['BENCH_HALF_PHASES'] ?? 3);
+/**
+ * The gateway against itself without its producer thread (PRODUCER_THREAD=false) in this many pairs,
+ * alternating which goes first: at half the load (p99) and at the full closed-loop load (req/s).
+ */
+const THREAD_PAIRS = Number(process.env['BENCH_THREAD_PAIRS'] ?? 3);
 const TOKEN = 'bench-token-0123456789abcdef';
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -422,6 +429,25 @@ const halfMedian = [...halfPhases].sort((a, b) => a.gateway.p99 - b.gateway.p99)
 if (halfMedian === undefined) throw new Error('BENCH_HALF_PHASES must be at least 1');
 const { noopBefore: noopHalfBefore, gateway: halfLoad, noopAfter: noopHalfAfter } = halfMedian;
 
+const unthreaded = await startServer(
+  gatewayScript,
+  { ...gatewayEnvBench, PRODUCER_THREAD: 'false' },
+  v8Flags,
+);
+const unthreadedPid = unthreaded.child.pid ?? 0;
+await load(unthreaded.url, unthreadedPid, { seconds: 5, connections: CONNECTIONS });
+const threadVariants = [
+  { url: gateway.url, pid: gatewayPid, half: [] as Load[], full: [] as Load[] },
+  { url: unthreaded.url, pid: unthreadedPid, half: [] as Load[], full: [] as Load[] },
+] as const;
+for (let pair = 0; pair < THREAD_PAIRS; pair++) {
+  for (const variant of pair % 2 === 0 ? threadVariants : [...threadVariants].reverse()) {
+    variant.half.push(await offer(variant.url, variant.pid, halfRate, OPEN_LOOP_CONNECTIONS));
+    variant.full.push(await load(variant.url, variant.pid, { seconds: SECONDS, connections: CONNECTIONS }));
+  }
+}
+await stop(unthreaded.child);
+
 let peakRss = rssMb(gatewayPid);
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, rssMb(gatewayPid));
@@ -502,6 +528,26 @@ print(
   const gcs = (kind: 'major' | 'minor') =>
     `${metricsAfter[`${kind}Gcs`] - metricsBefore[`${kind}Gcs`]} ${kind} (${((metricsAfter[`${kind}GcSeconds`] - metricsBefore[`${kind}GcSeconds`]) * 1000).toFixed(0)} ms)`;
   print(`  the gateway's garbage collections meanwhile: ${gcs('major')}, ${gcs('minor')}`);
+}
+{
+  const [threaded, without] = threadVariants;
+  const medianOf = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  print(
+    `the gateway with its producer thread against without it (PRODUCER_THREAD=false), ${THREAD_PAIRS} pairs, alternating which went first:`,
+  );
+  threaded.half.forEach((half, i) => {
+    const other = without.half[i] as Load;
+    const full = threaded.full[i] as Load;
+    const otherFull = without.full[i] as Load;
+    print(
+      `  pair ${i + 1}: at ${halfRate} req/s p99 ${half.p99.toFixed(1)} vs ${other.p99.toFixed(1)} ms, CPU µs/req on the main thread ${half.mainThreadCpuMicros.toFixed(0)} vs ${other.mainThreadCpuMicros.toFixed(0)} (the process ${half.cpuMicros.toFixed(0)} vs ${other.cpuMicros.toFixed(0)}); closed loop ${full.rps.toFixed(0)} vs ${otherFull.rps.toFixed(0)} req/s`,
+    );
+  });
+  const lower = threaded.half.filter((half, i) => half.p99 < (without.half[i] as Load).p99).length;
+  print(
+    `  medians: half-load p99 ${medianOf(threaded.half.map((l) => l.p99)).toFixed(1)} vs ${medianOf(without.half.map((l) => l.p99)).toFixed(1)} ms (lower with the thread in ${lower} of ${THREAD_PAIRS} pairs); closed loop ${medianOf(threaded.full.map((l) => l.rps)).toFixed(0)} vs ${medianOf(without.full.map((l) => l.rps)).toFixed(0)} req/s`,
+  );
 }
 print(
   `gateway peak RSS at twice the load: ${peakRss.toFixed(0)} MB (target < 300 MB), 503s: ${overload.unavailable}`,
