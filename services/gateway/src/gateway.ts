@@ -39,7 +39,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     ? new ThreadedRecordProducer({
         ...producerOptions,
         onThreadExit: (error) =>
-          logger.error({ err: error }, 'the Kafka producer thread ended; starting another'),
+          logger.error({ err: error }, 'the Kafka producer thread ended; the next publish starts another'),
       })
     : new PlatformaticRecordProducer(producerOptions);
   const registryAdmin = new SchemaRegistryAdmin(config.schemaRegistryUrl, { timeoutMs: 3_000 });
