@@ -2,33 +2,23 @@ import { type ErrorCode, RelayError } from '../errors.ts';
 import type { OutgoingRecord } from './record-producer.ts';
 
 /**
- * Records on their way to the producer thread, written into one buffer that is moved, not copied, to
- * the thread, their ids consecutive from `firstId`. Cloning them as objects cost the sending thread
- * a clone of every header string, and a copy of the whole 8 KB pool under most small Buffers. Text
- * is written as UTF-8, which is what the Kafka client needs anyway: the thread takes keys, values
- * and header values as views of the buffer.
+ * A batch on its way to the producer thread, written into one buffer that is moved, not copied, to
+ * the thread. Cloning the records as objects cost the sending thread a clone of every header string,
+ * and a copy of the whole 8 KB pool under most small Buffers. Text is written as UTF-8, which is what
+ * the Kafka client needs anyway: the thread takes keys, values and header values as views of the buffer.
  *
  * Per record: topic (u32 length, bytes), key (u8 0 for none, or 1 and u32 length, bytes), value
  * (u32 length, bytes), header count (u32), then per header value: name (u32 length, bytes), value
  * (u32 length, bytes); a name with several values is repeated. Every length is a u32, so that no
- * record can overflow a field (the writes run in a timer, where a throw would end the process).
+ * record can overflow a field.
  */
 export interface WireBatch {
-  readonly firstId: number;
   readonly count: number;
   readonly bytes: ArrayBuffer;
   readonly length: number;
 }
 
-/** Where each record of a batch was stored, or why not, by id. */
-export interface WireResults {
-  readonly ids: Float64Array;
-  readonly partitions: Int32Array;
-  readonly offsets: readonly string[];
-  readonly failures: readonly { readonly id: number; readonly error: WireError }[];
-}
-
-/** How a failed send crosses back: enough to raise the same `RelayError` on the other side. */
+/** How a failed request crosses back: enough to raise the same `RelayError` on the other side. */
 export interface WireError {
   readonly code: ErrorCode;
   readonly detail: string | undefined;
@@ -36,29 +26,30 @@ export interface WireError {
 }
 
 /** What the producer thread is asked to do besides sending. */
-export type ProducerCall = 'connect' | 'flush' | 'disconnect';
+export type ProducerCall = 'connect' | 'disconnect';
 
 export type ToProducerThread =
-  | { readonly type: 'send'; readonly batch: WireBatch }
+  | { readonly type: 'send'; readonly id: number; readonly batch: WireBatch }
   | { readonly type: 'call'; readonly id: number; readonly call: ProducerCall };
 
 export type FromProducerThread =
   | {
-      readonly type: 'settled';
-      readonly results: WireResults;
-      /** The producer's health after these results. */
-      readonly healthy: boolean;
-      /** The sizes of the batches sent since the last message. */
-      readonly batches: readonly number[];
+      readonly type: 'sent';
+      readonly id: number;
+      /** Per record, in the batch's order: its partition, or -1 where the broker did not acknowledge it. */
+      readonly partitions: Int32Array;
+      readonly offsets: readonly string[];
+      readonly error?: undefined;
     }
+  | { readonly type: 'sent'; readonly id: number; readonly error: WireError }
   | { readonly type: 'returned'; readonly id: number; readonly error?: WireError };
 
 const TEXT_BOUND = 3; // UTF-8 bytes per UTF-16 code unit at most
 
 type HeaderValue = string | Buffer | (string | Buffer)[];
 
-/** Writes records, whose ids are consecutive from `firstId`, into one `WireBatch`. */
-export function packRecords(firstId: number, records: readonly OutgoingRecord[]): WireBatch {
+/** Writes records into one `WireBatch`. */
+export function packRecords(records: readonly OutgoingRecord[]): WireBatch {
   const size = (value: string | Buffer) =>
     4 + (typeof value === 'string' ? value.length * TEXT_BOUND : value.length);
   let bound = 0;
@@ -99,7 +90,7 @@ export function packRecords(firstId: number, records: readonly OutgoingRecord[])
     }
     out.writeUInt32LE(count, countAt);
   }
-  return { firstId, count: records.length, bytes, length: at };
+  return { count: records.length, bytes, length: at };
 }
 
 /** The records of a `WireBatch` again, in order: keys, values and header values are views of its buffer. */

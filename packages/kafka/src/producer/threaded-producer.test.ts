@@ -143,7 +143,8 @@ describe('ThreadedRecordProducer', () => {
         await expect(lost).rejects.toMatchObject({
           code: 'KAFKA_UNAVAILABLE',
           retriable: true,
-          detail: 'the producer thread ended',
+          detail: 'a batch of 1 records was not acknowledged',
+          cause: { message: 'the producer thread ended' },
         });
         expect(exits.map((error) => error.message)).toEqual(['the producer thread exited with code 3']);
         expect(producer.healthy).toBe(false);
