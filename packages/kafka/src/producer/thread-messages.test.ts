@@ -25,13 +25,13 @@ const contents = ({ topic, key, value, headers }: OutgoingRecord) => {
 };
 
 describe('records crossing to the producer thread', () => {
-  test('come out as they went in: text and bytes keys, a null key, bytes, text and repeated headers', () => {
+  test('come out as they went in: text and bytes keys, a null key, bytes, text, repeated and oddly named headers', () => {
     const records = [
       record(),
       record({ key: Buffer.from('bytes-key'), headers: { raw: Buffer.from([1, 2, 3]) } }),
       record({ key: null, headers: { seen: ['a', Buffer.from('b')], empty: '' } }),
       record({ topic: 'komo.quiz-answered.v1', key: 'clé-ünïcode-🎲', headers: { note: 'déjà vu ✓' } }),
-      record({ headers: { ['n'.repeat(70_000)]: 'a name longer than 64 KB' } }),
+      record({ headers: { ['n'.repeat(70_000)]: 'a name longer than 64 KB', ['__proto__']: 'a header' } }),
     ];
 
     const batch = packRecords(records);

@@ -113,7 +113,8 @@ export function unpackRecords(batch: WireBatch): OutgoingRecord[] {
     const hasKey = input.readUInt8(at++) === 1;
     const key = hasKey ? bytes32() : null;
     const value = bytes32();
-    const headers: Record<string, Buffer | Buffer[]> = {};
+    // No prototype: a header named __proto__ is a header like any other.
+    const headers: Record<string, Buffer | Buffer[]> = Object.create(null);
     const count = input.readUInt32LE(at);
     at += 4;
     for (let h = 0; h < count; h++) {
