@@ -67,18 +67,26 @@ export async function readAll(kafka: Kafka, topic: string, count: number, timeou
     groupId: `${topic}-reader-${Date.now()}`,
     maxWaitTimeInMs: 100,
   });
-  const seen: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+  const seen: {
+    key: Buffer | null;
+    value: Buffer | null;
+    headers: Record<string, string>;
+    partition: number;
+    offset: string;
+  }[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
         seen.push({
           key: message.key,
           value: message.value,
           headers: Object.fromEntries(
             Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
           ),
+          partition,
+          offset: message.offset,
         });
       },
     });

@@ -541,3 +541,23 @@ describe('RELAY_TOPIC_PREFIX', () => {
     }
   });
 });
+
+describe('PRODUCER_THREAD', () => {
+  test('false: with the Kafka client on the HTTP thread, an accepted event is on its topic where the answer says', async () => {
+    const unthreaded = await startGateway({ PRODUCER_THREAD: 'false' });
+    try {
+      const eventId = `${uniqueName('unthreaded')}-win`;
+      const body = JSON.stringify({ ...JSON.parse(exampleOf(events.instantWin).body), request_id: eventId });
+      const accepted = await post('/webhooks/adictiz', body, {}, unthreaded.url);
+      expect(accepted.status).toBe(202);
+      const { partition, offset } = (await accepted.json()) as { partition: number; offset: string };
+      const [stored] = await readRecords(
+        events.instantWin.topic,
+        (r) => r.partition === partition && r.offset === offset,
+      );
+      expect(stored?.headers['ce_id']).toBe(eventId);
+    } finally {
+      await unthreaded.close();
+    }
+  });
+});

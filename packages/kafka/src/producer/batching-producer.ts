@@ -28,8 +28,8 @@ export interface BatchClient {
 
 /** How long a produce request may wait for the broker's acknowledgement unless told otherwise. */
 export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
-export const DEFAULT_LINGER_MS = 2;
-export const DEFAULT_MAX_BATCH_RECORDS = 500;
+const DEFAULT_LINGER_MS = 2;
+const DEFAULT_MAX_BATCH_RECORDS = 500;
 
 interface Pending {
   readonly record: OutgoingRecord;

@@ -1,36 +1,21 @@
 import { describe, expect, test } from '@relay/testkit/vitest';
 import type { Kafka } from 'kafkajs';
 import { RelayError } from '../errors.ts';
+import { readAll } from '../test-support.ts';
 import type { OutgoingRecord } from './record-producer.ts';
 import { type ThreadedProducerOptions, ThreadedRecordProducer } from './threaded-producer.ts';
 
 const endingThread = new URL('./ending-producer-thread.fixture.ts', import.meta.url);
 
-/** Every record of a topic with where it is, its key, value and headers as text. */
+/** Every record of a topic by where it is (`partition/offset`): key, value and headers as text. */
 async function stored(kafka: Kafka, topic: string, count: number) {
-  const consumer = kafka.consumer({ groupId: `${topic}-reader`, maxWaitTimeInMs: 100 });
-  const seen = new Map<string, { key: string | null; value: string; headers: Record<string, string> }>();
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${seen.size} of ${count} records after 20 s`)), 20_000);
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        seen.set(`${partition}/${message.offset}`, {
-          key: message.key?.toString() ?? null,
-          value: String(message.value),
-          headers: Object.fromEntries(
-            Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
-          ),
-        });
-        if (seen.size >= count) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  }).finally(() => consumer.disconnect());
-  return seen;
+  const records = await readAll(kafka, topic, count);
+  return new Map(
+    records.map(({ partition, offset, key, value, headers }) => [
+      `${partition}/${offset}`,
+      { key: key?.toString() ?? null, value: String(value), headers },
+    ]),
+  );
 }
 
 /** A connected producer for the test, disconnected after it. */

@@ -95,11 +95,9 @@ export class ThreadBatchClient implements BatchClient {
     worker.on('exit', (code) => {
       if (this.#retired.has(worker)) return;
       this.#worker = undefined;
-      const error = new Error('the producer thread ended', {
-        cause: failure ?? new Error(`the producer thread exited with code ${code}`),
-      });
-      this.#ended(error);
-      this.#onThreadExit(error.cause as Error);
+      const why = failure ?? new Error(`the producer thread exited with code ${code}`);
+      this.#ended(new Error('the producer thread ended', { cause: why }));
+      this.#onThreadExit(why);
     });
     this.#worker = worker;
     return worker;
