@@ -9,8 +9,8 @@
  * gateway phase against the mean of the no-op phases around it, the throughput ratio being the median
  * of the rounds' ratios; then, at an even rate (open-loop.ts, a Go sender), the gateway offered half
  * its throughput in BENCH_HALF_PHASES phases (3; p99, the median phase's the figure, each between two
- * phases of the no-op server offered the same, as the floor); the gateway against itself without its
- * producer thread, in BENCH_THREAD_PAIRS pairs (3) of a half-load and a closed-loop phase each; the
+ * phases of the no-op server offered the same, as the floor); the gateway against itself with its Kafka
+ * client on a thread of its own, in BENCH_THREAD_PAIRS pairs (3) of a half-load and a closed-loop phase each; the
  * gateway offered twice its throughput (RSS and 503s); and where its CPU time goes (--cpu-prof, on a
  * gateway of its own after the measured phases). Bounded: each phase runs a fixed number of seconds,
  * to 127.0.0.1 only.
@@ -51,8 +51,8 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
  */
 const HALF_PHASES = Number(process.env['BENCH_HALF_PHASES'] ?? 3);
 /**
- * The gateway against itself without its producer thread (PRODUCER_THREAD=false) in this many pairs,
- * alternating which goes first: at half the load (p99) and at the full closed-loop load (req/s).
+ * The gateway against itself with its Kafka client on a thread of its own (PRODUCER_THREAD=true) in this
+ * many pairs, alternating which goes first: at half the load (p99) and at the full closed-loop load (req/s).
  */
 const THREAD_PAIRS = Number(process.env['BENCH_THREAD_PAIRS'] ?? 3);
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -429,16 +429,12 @@ const halfMedian = [...halfPhases].sort((a, b) => a.gateway.p99 - b.gateway.p99)
 if (halfMedian === undefined) throw new Error('BENCH_HALF_PHASES must be at least 1');
 const { noopBefore: noopHalfBefore, gateway: halfLoad, noopAfter: noopHalfAfter } = halfMedian;
 
-const unthreaded = await startServer(
-  gatewayScript,
-  { ...gatewayEnvBench, PRODUCER_THREAD: 'false' },
-  v8Flags,
-);
-const unthreadedPid = unthreaded.child.pid ?? 0;
-await load(unthreaded.url, unthreadedPid, { seconds: 5, connections: CONNECTIONS });
+const threaded = await startServer(gatewayScript, { ...gatewayEnvBench, PRODUCER_THREAD: 'true' }, v8Flags);
+const threadedPid = threaded.child.pid ?? 0;
+await load(threaded.url, threadedPid, { seconds: 5, connections: CONNECTIONS });
 const threadVariants = [
   { url: gateway.url, pid: gatewayPid, half: [] as Load[], full: [] as Load[] },
-  { url: unthreaded.url, pid: unthreadedPid, half: [] as Load[], full: [] as Load[] },
+  { url: threaded.url, pid: threadedPid, half: [] as Load[], full: [] as Load[] },
 ] as const;
 for (let pair = 0; pair < THREAD_PAIRS; pair++) {
   for (const variant of pair % 2 === 0 ? threadVariants : [...threadVariants].reverse()) {
@@ -446,7 +442,7 @@ for (let pair = 0; pair < THREAD_PAIRS; pair++) {
     variant.full.push(await load(variant.url, variant.pid, { seconds: SECONDS, connections: CONNECTIONS }));
   }
 }
-await stop(unthreaded.child);
+await stop(threaded.child);
 
 let peakRss = rssMb(gatewayPid);
 const sampler = setInterval(() => {
@@ -530,11 +526,11 @@ print(
   print(`  the gateway's garbage collections meanwhile: ${gcs('major')}, ${gcs('minor')}`);
 }
 {
-  const [threaded, without] = threadVariants;
+  const [without, threaded] = threadVariants;
   const medianOf = (values: number[]) =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   print(
-    `the gateway with its producer thread against without it (PRODUCER_THREAD=false), ${THREAD_PAIRS} pairs, alternating which went first:`,
+    `the gateway with its Kafka client on a thread of its own (PRODUCER_THREAD=true) against without (the default), ${THREAD_PAIRS} pairs, alternating which went first:`,
   );
   threaded.half.forEach((half, i) => {
     const other = without.half[i] as Load;

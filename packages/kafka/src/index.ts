@@ -27,7 +27,11 @@ export {
   PlatformaticRecordProducer,
 } from './producer/platformatic-producer.ts';
 export type { Delivery, OutgoingRecord, RecordHeaders, RecordProducer } from './producer/record-producer.ts';
-export { type ThreadedProducerOptions, ThreadedRecordProducer } from './producer/threaded-producer.ts';
+export {
+  PRODUCER_THREAD_NAME,
+  type ThreadedProducerOptions,
+  ThreadedRecordProducer,
+} from './producer/threaded-producer.ts';
 export { type ProvisionConfig, ProvisionEnv, provisionConfigFromEnv } from './provision/config.ts';
 export { DEAD_LETTER_TOPIC, desiredState, replicationFor, withTopicPrefix } from './provision/desired.ts';
 export { provision } from './provision/provision.ts';

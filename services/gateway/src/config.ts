@@ -55,8 +55,9 @@ export const GatewayEnv = Type.Object({
     description: 'records per produce request at most',
   }),
   PRODUCER_THREAD: Type.Boolean({
-    default: true,
-    description: 'run the Kafka client on a thread of its own, off the thread that answers webhooks',
+    default: false,
+    description:
+      'run the Kafka client on a thread of its own, off the thread that answers webhooks (for a gateway with a core to spare)',
   }),
   TRUSTED_PROXIES: list(
     'IPs or CIDRs of proxies whose X-Forwarded-For is believed (read right to left); none: the socket peer is the sender',

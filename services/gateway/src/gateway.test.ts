@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import {
@@ -9,7 +10,7 @@ import {
   normalise,
   toSenderBody,
 } from '@relay/events';
-import { DEAD_LETTER_TOPIC, type EventSerde } from '@relay/kafka';
+import { DEAD_LETTER_TOPIC, type EventSerde, PRODUCER_THREAD_NAME } from '@relay/kafka';
 import { provisionCatalogue, readAll, testSerde } from '@relay/kafka/test-support';
 import { uniqueName } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
@@ -542,14 +543,28 @@ describe('RELAY_TOPIC_PREFIX', () => {
   });
 });
 
+/** The names of this process's threads, as Linux has them. */
+function threadNames(): string[] {
+  return readdirSync('/proc/self/task').map((task) =>
+    readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim(),
+  );
+}
+
 describe('PRODUCER_THREAD', () => {
-  test('false: with the Kafka client on the HTTP thread, an accepted event is on its topic where the answer says', async () => {
-    const unthreaded = await startGateway({ PRODUCER_THREAD: 'false' });
+  test('unset: the Kafka client runs on the thread that answers webhooks', async () => {
+    const accepted = await post('/webhooks/adictiz', exampleOf(events.instantWin).body);
+    expect(accepted.status).toBeLessThan(300);
+    expect(threadNames()).not.toContain(PRODUCER_THREAD_NAME);
+  });
+
+  test('true: the Kafka client runs on a thread of its own, and an accepted event is on its topic where the answer says', async () => {
+    const threaded = await startGateway({ PRODUCER_THREAD: 'true' });
     try {
-      const eventId = `${uniqueName('unthreaded')}-win`;
+      const eventId = `${uniqueName('threaded')}-win`;
       const body = JSON.stringify({ ...JSON.parse(exampleOf(events.instantWin).body), request_id: eventId });
-      const accepted = await post('/webhooks/adictiz', body, {}, unthreaded.url);
+      const accepted = await post('/webhooks/adictiz', body, {}, threaded.url);
       expect(accepted.status).toBe(202);
+      expect(threadNames()).toContain(PRODUCER_THREAD_NAME);
       const { partition, offset } = (await accepted.json()) as { partition: number; offset: string };
       const [stored] = await readRecords(
         events.instantWin.topic,
@@ -557,7 +572,7 @@ describe('PRODUCER_THREAD', () => {
       );
       expect(stored?.headers['ce_id']).toBe(eventId);
     } finally {
-      await unthreaded.close();
+      await threaded.close();
     }
   });
 });
