@@ -234,7 +234,11 @@ async function offer(url: string, pid: number, rate: number, connections: number
   };
 }
 
-/** From the gateway's /metrics: its publish latency histogram (cumulative counts by upper bound in seconds) and its GCs. */
+/**
+ * From the gateway's /metrics: its publish latency histogram (cumulative counts by upper bound in seconds),
+ * its GCs, and how late its event loop ran since the last scrape (prom-client's event-loop delay
+ * histogram, reset by each scrape, sampled every 10 ms): a stalled HTTP thread shows there.
+ */
 async function gatewayMetrics(url: string) {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
   const publishes = new Map<string, number>();
@@ -246,8 +250,11 @@ async function gatewayMetrics(url: string) {
     Number(
       new RegExp(`^nodejs_gc_duration_seconds_${of}\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0,
     );
+  const loopDelayMs = (stat: 'p99' | 'max') =>
+    Number(new RegExp(`^nodejs_eventloop_lag_${stat}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? 0) * 1000;
   return {
     publishes,
+    loopDelay: { p99: loopDelayMs('p99'), max: loopDelayMs('max') },
     majorGcs: gc('major', 'count'),
     majorGcSeconds: gc('major', 'sum'),
     minorGcs: gc('minor', 'count'),
@@ -410,7 +417,12 @@ const { noop: noopLoad, gateway: gatewayLoad } = median;
 // The no-op server offered the same rate just before and after the gateway: the latency this machine
 // and this load generator give a server that does nothing, the floor under the gateway's figure.
 const halfRate = Math.round(gatewayLoad.rps / 2);
-const halfPhases: { noopBefore: Load; gateway: Load; noopAfter: Load }[] = [];
+const halfPhases: {
+  noopBefore: Load;
+  gateway: Load;
+  noopAfter: Load;
+  loopDelay: { p99: number; max: number };
+}[] = [];
 let noopHalf = await offer(noop.url, noopPid, halfRate, OPEN_LOOP_CONNECTIONS);
 // Between the first and the last half-load phase: the gateway idles through the no-op phases between.
 const metricsBefore = await gatewayMetrics(gateway.url);
@@ -419,7 +431,12 @@ for (let phase = 0; phase < HALF_PHASES; phase++) {
   const gatewayHalf = await offer(gateway.url, gatewayPid, halfRate, OPEN_LOOP_CONNECTIONS);
   metricsAfter = await gatewayMetrics(gateway.url);
   const noopAfter = await offer(noop.url, noopPid, halfRate, OPEN_LOOP_CONNECTIONS);
-  halfPhases.push({ noopBefore: noopHalf, gateway: gatewayHalf, noopAfter });
+  halfPhases.push({
+    noopBefore: noopHalf,
+    gateway: gatewayHalf,
+    noopAfter,
+    loopDelay: metricsAfter.loopDelay,
+  });
   noopHalf = noopAfter;
 }
 await stop(noop.child);
@@ -433,12 +450,20 @@ const threaded = await startServer(gatewayScript, { ...gatewayEnvBench, PRODUCER
 const threadedPid = threaded.child.pid ?? 0;
 await load(threaded.url, threadedPid, { seconds: 5, connections: CONNECTIONS });
 const threadVariants = [
-  { url: gateway.url, pid: gatewayPid, half: [] as Load[], full: [] as Load[] },
-  { url: threaded.url, pid: threadedPid, half: [] as Load[], full: [] as Load[] },
+  { url: gateway.url, pid: gatewayPid, half: [] as Load[], loopDelayMax: [] as number[], full: [] as Load[] },
+  {
+    url: threaded.url,
+    pid: threadedPid,
+    half: [] as Load[],
+    loopDelayMax: [] as number[],
+    full: [] as Load[],
+  },
 ] as const;
 for (let pair = 0; pair < THREAD_PAIRS; pair++) {
   for (const variant of pair % 2 === 0 ? threadVariants : [...threadVariants].reverse()) {
+    await gatewayMetrics(variant.url);
     variant.half.push(await offer(variant.url, variant.pid, halfRate, OPEN_LOOP_CONNECTIONS));
+    variant.loopDelayMax.push((await gatewayMetrics(variant.url)).loopDelay.max);
     variant.full.push(await load(variant.url, variant.pid, { seconds: SECONDS, connections: CONNECTIONS }));
   }
 }
@@ -506,9 +531,9 @@ for (const { name, single } of raw) {
 print(
   `gateway p99 at half load: ${halfLoad.p99.toFixed(1)} ms (the median of ${halfPhases.length} phases; target < 25 ms; from each request's due time, a request not sent or not answered counting as slowest); the no-op server at the same rate: ${noopHalfBefore.p99.toFixed(1)} ms before, ${noopHalfAfter.p99.toFixed(1)} ms after`,
 );
-halfPhases.forEach(({ noopBefore, gateway: phase, noopAfter }, index) => {
+halfPhases.forEach(({ noopBefore, gateway: phase, noopAfter, loopDelay }, index) => {
   print(
-    `  half-load phase ${index + 1}: gateway p99 ${phase.p99.toFixed(1)} ms (p50 ${phase.p50.toFixed(1)}, ${phase.cpuMicros.toFixed(0)} µs/req of which ${phase.mainThreadCpuMicros.toFixed(0)} on the main thread, machine ${phase.machine?.busy.toFixed(0)} % busy, ${phase.machine?.steal.toFixed(0)} % stolen); no-op p99 ${noopBefore.p99.toFixed(1)} before, ${noopAfter.p99.toFixed(1)} after`,
+    `  half-load phase ${index + 1}: gateway p99 ${phase.p99.toFixed(1)} ms (p50 ${phase.p50.toFixed(1)}, ${phase.cpuMicros.toFixed(0)} µs/req of which ${phase.mainThreadCpuMicros.toFixed(0)} on the main thread, its event loop late by ${loopDelay.p99.toFixed(1)} ms at p99 and ${loopDelay.max.toFixed(1)} at most, machine ${phase.machine?.busy.toFixed(0)} % busy, ${phase.machine?.steal.toFixed(0)} % stolen); no-op p99 ${noopBefore.p99.toFixed(1)} before, ${noopAfter.p99.toFixed(1)} after`,
   );
 });
 print(
@@ -537,7 +562,7 @@ print(
     const full = threaded.full[i] as Load;
     const otherFull = without.full[i] as Load;
     print(
-      `  pair ${i + 1}: at ${halfRate} req/s p99 ${half.p99.toFixed(1)} vs ${other.p99.toFixed(1)} ms, CPU µs/req on the main thread ${half.mainThreadCpuMicros.toFixed(0)} vs ${other.mainThreadCpuMicros.toFixed(0)} (the process ${half.cpuMicros.toFixed(0)} vs ${other.cpuMicros.toFixed(0)}); closed loop ${full.rps.toFixed(0)} vs ${otherFull.rps.toFixed(0)} req/s`,
+      `  pair ${i + 1}: at ${halfRate} req/s p99 ${half.p99.toFixed(1)} vs ${other.p99.toFixed(1)} ms, event loop late by at most ${threaded.loopDelayMax[i]?.toFixed(1)} vs ${without.loopDelayMax[i]?.toFixed(1)} ms, CPU µs/req on the main thread ${half.mainThreadCpuMicros.toFixed(0)} vs ${other.mainThreadCpuMicros.toFixed(0)} (the process ${half.cpuMicros.toFixed(0)} vs ${other.cpuMicros.toFixed(0)}); closed loop ${full.rps.toFixed(0)} vs ${otherFull.rps.toFixed(0)} req/s`,
     );
   });
   const lower = threaded.half.filter((half, i) => half.p99 < (without.half[i] as Load).p99).length;
