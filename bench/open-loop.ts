@@ -57,7 +57,7 @@ export async function sender(): Promise<string> {
     try {
       await run('go', ['build', '-o', binary, SOURCE], { timeout: 300_000 });
     } catch (error) {
-      throw new Error(`building the open-loop sender needs Go (apt-get install golang): ${error}`, {
+      throw new Error(`building the open-loop sender needs Go (npm run setup:infra installs it): ${error}`, {
         cause: error,
       });
     }
