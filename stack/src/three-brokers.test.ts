@@ -12,6 +12,8 @@ const DEADLINE_MS = 3_000;
 const PLAYERS = 8;
 const QUESTIONS = 10;
 const CONCURRENCY = 4;
+/** How long the stopped brokers get to serve again with two replicas in sync. */
+const RETURN_TIMEOUT_MS = 90_000;
 /** Webhooks the campaign keeps for once every broker is back. */
 const ALL_BACK_SENDS = 20;
 
@@ -185,9 +187,16 @@ test('three brokers, min.insync.replicas 2: with one stopped nothing is refused,
   const backInSync = () => brokersBack && (isr.samples.at(-1)?.minIsr ?? 0) >= 2;
   // Some webhooks are kept for after the return: a slow return once took them all, and nothing
   // was left to show that publishing carries on without a 503 once the brokers are back.
-  await send(() => Date.now() - returnedAt > 90_000 || backInSync() || hooks.length - next <= ALL_BACK_SENDS);
+  await send(
+    () =>
+      Date.now() - returnedAt > RETURN_TIMEOUT_MS || backInSync() || hooks.length - next <= ALL_BACK_SENDS,
+  );
   await returning;
-  await eventually(backInSync, Math.max(0, returnedAt + 90_000 - Date.now()), 'two replicas in sync again');
+  await eventually(
+    backInSync,
+    Math.max(0, returnedAt + RETURN_TIMEOUT_MS - Date.now()),
+    'two replicas in sync again',
+  );
   phase = 'all back';
   await send(() => false);
   expect(sentIn('all back')).toBeGreaterThanOrEqual(ALL_BACK_SENDS);
