@@ -9,11 +9,11 @@
  * gateway phase against the mean of the no-op phases around it, the throughput ratio being the median
  * of the rounds' ratios; then, at an even rate (open-loop.ts, a Go sender), the gateway offered half
  * its throughput in BENCH_HALF_PHASES phases (3; p99, the median phase's the figure, each between two
- * phases of the no-op server offered the same, as the floor); the gateway against itself with its Kafka
- * client on a thread of its own, in BENCH_THREAD_PAIRS pairs (3) of a half-load and a closed-loop phase each; the
- * gateway offered twice its throughput (RSS and 503s); and where its CPU time goes (--cpu-prof, on a
- * gateway of its own after the measured phases). Bounded: each phase runs a fixed number of seconds,
- * to 127.0.0.1 only.
+ * phases of the no-op server offered the same, as the floor); the gateway against itself with the settings
+ * of BENCH_VARIANT (PRODUCER_THREAD=true: its Kafka client on a thread of its own), in BENCH_PAIRS pairs (3)
+ * of a half-load and a closed-loop phase each; the gateway offered twice its throughput (RSS and 503s);
+ * and where its CPU time goes (--cpu-prof, on a gateway of its own after the measured phases). Bounded:
+ * each phase runs a fixed number of seconds, to 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -51,10 +51,21 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
  */
 const HALF_PHASES = Number(process.env['BENCH_HALF_PHASES'] ?? 3);
 /**
- * The gateway against itself with its Kafka client on a thread of its own (PRODUCER_THREAD=true) in this
- * many pairs, alternating which goes first: at half the load (p99) and at the full closed-loop load (req/s).
+ * The gateway against itself with other settings (environment variables, `NAME=value,NAME=value`) in
+ * BENCH_PAIRS pairs, alternating which goes first: at half the load (p99) and at the full closed-loop
+ * load (req/s): how a default is chosen (PRODUCER_THREAD and LINGER_MS were, so).
  */
-const THREAD_PAIRS = Number(process.env['BENCH_THREAD_PAIRS'] ?? 3);
+const VARIANT = process.env['BENCH_VARIANT'] ?? 'PRODUCER_THREAD=true';
+const variantEnv = Object.fromEntries(
+  VARIANT.split(',').map((setting) => {
+    const [name = '', ...value] = setting.split('=');
+    if (!/^[A-Z_]+$/.test(name) || value.length === 0) {
+      throw new Error(`BENCH_VARIANT: "${setting}" is not NAME=value`);
+    }
+    return [name, value.join('=')];
+  }),
+);
+const PAIRS = Number(process.env['BENCH_PAIRS'] ?? 3);
 const TOKEN = 'bench-token-0123456789abcdef';
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -446,28 +457,22 @@ const halfMedian = [...halfPhases].sort((a, b) => a.gateway.p99 - b.gateway.p99)
 if (halfMedian === undefined) throw new Error('BENCH_HALF_PHASES must be at least 1');
 const { noopBefore: noopHalfBefore, gateway: halfLoad, noopAfter: noopHalfAfter } = halfMedian;
 
-const threaded = await startServer(gatewayScript, { ...gatewayEnvBench, PRODUCER_THREAD: 'true' }, v8Flags);
-const threadedPid = threaded.child.pid ?? 0;
-await load(threaded.url, threadedPid, { seconds: 5, connections: CONNECTIONS });
-const threadVariants = [
+const varied = await startServer(gatewayScript, { ...gatewayEnvBench, ...variantEnv }, v8Flags);
+const variedPid = varied.child.pid ?? 0;
+await load(varied.url, variedPid, { seconds: 5, connections: CONNECTIONS });
+const pairVariants = [
   { url: gateway.url, pid: gatewayPid, half: [] as Load[], loopDelayMax: [] as number[], full: [] as Load[] },
-  {
-    url: threaded.url,
-    pid: threadedPid,
-    half: [] as Load[],
-    loopDelayMax: [] as number[],
-    full: [] as Load[],
-  },
+  { url: varied.url, pid: variedPid, half: [] as Load[], loopDelayMax: [] as number[], full: [] as Load[] },
 ] as const;
-for (let pair = 0; pair < THREAD_PAIRS; pair++) {
-  for (const variant of pair % 2 === 0 ? threadVariants : [...threadVariants].reverse()) {
+for (let pair = 0; pair < PAIRS; pair++) {
+  for (const variant of pair % 2 === 0 ? pairVariants : [...pairVariants].reverse()) {
     await gatewayMetrics(variant.url);
     variant.half.push(await offer(variant.url, variant.pid, halfRate, OPEN_LOOP_CONNECTIONS));
     variant.loopDelayMax.push((await gatewayMetrics(variant.url)).loopDelay.max);
     variant.full.push(await load(variant.url, variant.pid, { seconds: SECONDS, connections: CONNECTIONS }));
   }
 }
-await stop(threaded.child);
+await stop(varied.child);
 
 let peakRss = rssMb(gatewayPid);
 const sampler = setInterval(() => {
@@ -551,23 +556,24 @@ print(
   print(`  the gateway's garbage collections meanwhile: ${gcs('major')}, ${gcs('minor')}`);
 }
 {
-  const [without, threaded] = threadVariants;
+  const [without, variant] = pairVariants;
   const medianOf = (values: number[]) =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   print(
-    `the gateway with its Kafka client on a thread of its own (PRODUCER_THREAD=true) against without (the default), ${THREAD_PAIRS} pairs, alternating which went first:`,
+    `the gateway with ${VARIANT} against without (the defaults), ${PAIRS} pairs, alternating which went first:`,
   );
-  threaded.half.forEach((half, i) => {
+  variant.half.forEach((half, i) => {
     const other = without.half[i] as Load;
-    const full = threaded.full[i] as Load;
+    const full = variant.full[i] as Load;
     const otherFull = without.full[i] as Load;
     print(
-      `  pair ${i + 1}: at ${halfRate} req/s p99 ${half.p99.toFixed(1)} vs ${other.p99.toFixed(1)} ms, event loop late by at most ${threaded.loopDelayMax[i]?.toFixed(1)} vs ${without.loopDelayMax[i]?.toFixed(1)} ms, CPU µs/req on the main thread ${half.mainThreadCpuMicros.toFixed(0)} vs ${other.mainThreadCpuMicros.toFixed(0)} (the process ${half.cpuMicros.toFixed(0)} vs ${other.cpuMicros.toFixed(0)}); closed loop ${full.rps.toFixed(0)} vs ${otherFull.rps.toFixed(0)} req/s`,
+      `  pair ${i + 1}: at ${halfRate} req/s p99 ${half.p99.toFixed(1)} vs ${other.p99.toFixed(1)} ms, event loop late by at most ${variant.loopDelayMax[i]?.toFixed(1)} vs ${without.loopDelayMax[i]?.toFixed(1)} ms, CPU µs/req on the main thread ${half.mainThreadCpuMicros.toFixed(0)} vs ${other.mainThreadCpuMicros.toFixed(0)} (the process ${half.cpuMicros.toFixed(0)} vs ${other.cpuMicros.toFixed(0)}); closed loop ${full.rps.toFixed(0)} vs ${otherFull.rps.toFixed(0)} req/s`,
     );
   });
-  const lower = threaded.half.filter((half, i) => half.p99 < (without.half[i] as Load).p99).length;
+  const lowerP99 = variant.half.filter((half, i) => half.p99 < (without.half[i] as Load).p99).length;
+  const higherRps = variant.full.filter((full, i) => full.rps > (without.full[i] as Load).rps).length;
   print(
-    `  medians: half-load p99 ${medianOf(threaded.half.map((l) => l.p99)).toFixed(1)} vs ${medianOf(without.half.map((l) => l.p99)).toFixed(1)} ms (lower with the thread in ${lower} of ${THREAD_PAIRS} pairs); closed loop ${medianOf(threaded.full.map((l) => l.rps)).toFixed(0)} vs ${medianOf(without.full.map((l) => l.rps)).toFixed(0)} req/s`,
+    `  medians: half-load p99 ${medianOf(variant.half.map((l) => l.p99)).toFixed(1)} vs ${medianOf(without.half.map((l) => l.p99)).toFixed(1)} ms (lower with ${VARIANT} in ${lowerP99} of ${PAIRS} pairs); closed loop ${medianOf(variant.full.map((l) => l.rps)).toFixed(0)} vs ${medianOf(without.full.map((l) => l.rps)).toFixed(0)} req/s (higher in ${higherRps} of ${PAIRS})`,
   );
 }
 print(

@@ -73,8 +73,12 @@ export interface EventDefinition<T extends NormalisedEvent = NormalisedEvent> ex
   readonly readFields: readonly (readonly [string, FieldSpec])[];
   /** Each read field's pointer, split once at start-up (normalising is on every request's path). */
   readonly readTokens: ReadonlyMap<string, readonly string[]>;
-  /** The objects holding read fields: their unknown keys are looked at one by one. */
-  readonly containers: ReadonlySet<string>;
+  /**
+   * The objects holding read fields (their unknown keys are looked at one by one), each with the
+   * pointers of its known keys, made once: building and hashing a new pointer string for every key
+   * of every body was half of normalising one.
+   */
+  readonly containers: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 const EXTRAS_DESCRIPTION =
@@ -147,13 +151,26 @@ export function defineEvent<F extends Fields, R extends string = never>(
     validator: TypeCompiler.Compile(bodySchema),
     readFields,
     readTokens: new Map(readFields.map(([, field]) => [field.pointer, parsePointer(field.pointer)])),
-    containers: new Set(
-      readFields.flatMap(([, field]) => {
-        const tokens = parsePointer(field.pointer);
-        return tokens.map((_, i) => toPointer(tokens.slice(0, i)));
-      }),
-    ),
+    containers: containersOf(readFields),
   };
+}
+
+function containersOf(
+  fields: readonly (readonly [string, FieldSpec])[],
+): Map<string, ReadonlyMap<string, string>> {
+  const containers = new Map<string, Map<string, string>>();
+  for (const [, field] of fields) {
+    const tokens = parsePointer(field.pointer);
+    tokens.forEach((token, i) => {
+      const parent = toPointer(tokens.slice(0, i));
+      const known = containers.get(parent) ?? new Map<string, string>();
+      containers.set(parent, known);
+      // The field's own pointer for its key: the set of read pointers holds that very string.
+      if (i === tokens.length - 1) known.set(token, field.pointer);
+      else if (!known.has(token)) known.set(token, toPointer(tokens.slice(0, i + 1)));
+    });
+  }
+  return containers;
 }
 
 /** The body schema: every read field at its pointer, containers open to unknown keys. */
@@ -235,24 +252,31 @@ export function buildEvent(
       continue;
     }
     const raw = getAt(body, definition.readTokens.get(field.pointer) ?? parsePointer(field.pointer));
-    event[name] = field.codec.decode(raw);
+    const decoded = field.codec.decode(raw);
+    event[name] = decoded;
     read.add(field.pointer);
-    for (const [pointer, value] of leftoversOf(field.codec, raw, field.pointer))
+    for (const [pointer, value] of leftoversOf(field.codec, raw, field.pointer, decoded))
       extras[pointer] = JSON.stringify(value);
   }
   const { containers } = definition;
   const rest: Record<string, string> = {};
-  const visit = (node: Readonly<Record<string, unknown>>, parent: string): void => {
+  const visit = (
+    node: Readonly<Record<string, unknown>>,
+    parent: string,
+    known: ReadonlyMap<string, string>,
+  ): void => {
     for (const [key, value] of Object.entries(node)) {
-      const pointer = `${parent}/${escapeToken(key)}`;
+      const pointer = known.get(key) ?? `${parent}/${escapeToken(key)}`;
       if (read.has(pointer)) continue;
+      const inner = containers.get(pointer);
       // An empty container has no child to rebuild it from, so it is kept as sent.
-      if (containers.has(pointer) && isRecord(value) && Object.keys(value).length > 0) visit(value, pointer);
+      if (inner !== undefined && isRecord(value) && Object.keys(value).length > 0)
+        visit(value, pointer, inner);
       else if (spec.rest !== undefined && parent === '' && typeof value === 'string') rest[key] = value;
       else extras[pointer] = JSON.stringify(value);
     }
   };
-  visit(body, '');
+  visit(body, '', containers.get('') ?? new Map());
   if (spec.rest !== undefined) event[spec.rest.field] = rest;
   event['extras'] = extras;
   return event as NormalisedEvent;

@@ -156,6 +156,30 @@ describe.each(Object.keys(clients) as Client[])('BatchingRecordProducer on %s', 
     expect(batches).toEqual([1, 3]);
   });
 
+  test('without a linger, the records of one loop turn go as one batch at its end, before any timer', async ({
+    cluster,
+    kafka,
+    topics,
+  }) => {
+    const topic = await topics.create('no-linger');
+    const batches: number[] = [];
+    const producer = producerOf(kafka, cluster.brokers)({ lingerMs: 0, onBatch: (n) => batches.push(n) });
+    await producer.connect();
+    try {
+      const send = (value: string) =>
+        producer.send({ topic, key: 'k', value: Buffer.from(value), headers: {} });
+      const sent = [send('a'), send('b')];
+      // Queued after the linger's own: a timer of the shortest delay (1 ms) would not have fired yet.
+      await new Promise((resolve) => setImmediate(resolve));
+      const atEndOfTurn = [...batches];
+      await Promise.all(sent);
+
+      expect(atEndOfTurn).toEqual([2]);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
   test('a record that arrives while a batch is in flight still waits its linger for company', async ({
     cluster,
     kafka,

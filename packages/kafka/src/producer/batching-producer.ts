@@ -2,7 +2,10 @@ import { RelayError } from '../errors.ts';
 import type { Delivery, OutgoingRecord, RecordProducer } from './record-producer.ts';
 
 export interface BatchingOptions {
-  /** How long the first record of a batch waits for others (neither Kafka client batches on its own). */
+  /**
+   * How long the first record of a batch waits for others (neither Kafka client batches on its own);
+   * 0: until the end of the event loop's turn, so that the requests read in the same I/O phase go together.
+   */
   readonly lingerMs?: number;
   /** A batch is sent at once when it holds this many records. */
   readonly maxBatchRecords?: number;
@@ -48,7 +51,7 @@ export class BatchingRecordProducer implements RecordProducer {
   readonly #ackTimeoutMs: number;
   readonly #onBatch: (records: number) => void;
   #pending: Pending[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #inFlight: Promise<void> | undefined;
   #inFlightSince: number | undefined;
   #healthy = true;
@@ -83,10 +86,12 @@ export class BatchingRecordProducer implements RecordProducer {
       // The oldest waiting record sets the linger; its batch goes when that ends, or when the one
       // in flight is acknowledged after it ended.
       else if (this.#pending.length === 1) {
-        this.#timer = setTimeout(() => {
+        const lingered = () => {
           this.#timer = undefined;
           this.#startBatch();
-        }, this.#lingerMs);
+        };
+        // setTimeout(…, 0) waits a whole millisecond.
+        this.#timer = this.#lingerMs === 0 ? setImmediate(lingered) : setTimeout(lingered, this.#lingerMs);
       }
     });
   }
@@ -94,7 +99,8 @@ export class BatchingRecordProducer implements RecordProducer {
   #startBatch(): void {
     // One request at a time (the idempotent producer's order); records arriving meanwhile form the next batch.
     if (this.#inFlight !== undefined || this.#pending.length === 0) return;
-    clearTimeout(this.#timer);
+    if (this.#lingerMs === 0) clearImmediate(this.#timer as NodeJS.Immediate | undefined);
+    else clearTimeout(this.#timer as NodeJS.Timeout | undefined);
     this.#timer = undefined;
     const batch = this.#pending.splice(0, this.#maxBatchRecords);
     this.#onBatch(batch.length);
