@@ -1,7 +1,8 @@
 import { probeRoutes } from '@relay/service';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import { jsonResponse, REQUEST_ID_HEADER } from './json-response.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { ProblemException, problemDetails } from './problems.ts';
 import { openApiDocument } from './routes/openapi.ts';
@@ -12,11 +13,20 @@ export interface GatewayDeps extends WebhookDeps {
   readonly metrics: GatewayMetrics;
 }
 
+/** A caller's own request id is kept when it is one by hono/request-id's rule; otherwise a new UUID. */
+const CALLERS_REQUEST_ID = /^[\w\-=]{1,255}$/;
+
+function requestIdOf(c: Context): string {
+  const given = c.req.header(REQUEST_ID_HEADER);
+  return given !== undefined && CALLERS_REQUEST_ID.test(given) ? given : crypto.randomUUID();
+}
+
 /** The gateway's HTTP application; `main.ts` wires it to real Kafka, tests call `app.request()`. */
 export function createApp(deps: GatewayDeps): Hono {
   const app = new Hono();
   const openApi = openApiDocument();
-  app.use(requestId());
+  // No header name: the webhook answers carry the id themselves (see json-response.ts).
+  app.use(requestId({ headerName: '', generator: requestIdOf }));
   app.use('/webhooks/*', async function countRequests(c, next) {
     const started = performance.now();
     await next();
@@ -45,11 +55,11 @@ export function createApp(deps: GatewayDeps): Hono {
     if (error instanceof ProblemException) return error.getResponse(c.get('requestId'));
     if (error instanceof HTTPException) {
       const response = error.getResponse();
-      response.headers.set('x-request-id', c.get('requestId'));
+      response.headers.set(REQUEST_ID_HEADER, c.get('requestId'));
       return response;
     }
     deps.logger.error({ err: error, requestId: c.get('requestId') }, 'unexpected error');
-    return c.json(
+    return jsonResponse(
       {
         type: 'about:blank',
         title: 'Internal error',
@@ -58,10 +68,19 @@ export function createApp(deps: GatewayDeps): Hono {
         instance: c.get('requestId'),
       },
       500,
+      c.get('requestId'),
+      {},
+      'application/problem+json',
     );
   });
   app.notFound((c) =>
-    c.json(problemDetails('unknown_source', `No route ${c.req.method} ${c.req.path}.`), 404),
+    jsonResponse(
+      problemDetails('unknown_source', `No route ${c.req.method} ${c.req.path}.`),
+      404,
+      c.get('requestId'),
+      {},
+      'application/problem+json',
+    ),
   );
   return app;
 }

@@ -186,6 +186,25 @@ describe('accepted webhooks', () => {
     const response = await post('/webhooks/adictiz/FileUpload', JSON.stringify(body));
     expect(response.status).toBe(202);
   });
+
+  test("the answer names its request id: the caller's own X-Request-Id when it is one, a new one otherwise", async () => {
+    const body = () => {
+      const instantWin = JSON.parse(exampleOf(events.instantWin).body);
+      instantWin.request_id = uniqueName('request-id');
+      return JSON.stringify(instantWin);
+    };
+    const own = await post('/webhooks/adictiz', body(), { 'x-request-id': 'caller-id-42' });
+    const invalid = await post('/webhooks/adictiz', body(), { 'x-request-id': 'not one; of ours' });
+    const none = await post('/webhooks/adictiz', body());
+
+    expect([own.status, invalid.status, none.status]).toEqual([202, 202, 202]);
+    expect(own.headers.get('x-request-id')).toBe('caller-id-42');
+    expect(own.headers.get('content-type')).toBe('application/json');
+    const generated = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    expect(invalid.headers.get('x-request-id')).toMatch(generated);
+    expect(none.headers.get('x-request-id')).toMatch(generated);
+    expect(none.headers.get('x-request-id')).not.toBe(invalid.headers.get('x-request-id'));
+  });
 });
 
 describe('duplicates', () => {

@@ -1,6 +1,7 @@
 import { type FieldError, NORMALISE_PROBLEMS } from '@relay/events';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { jsonResponse } from './json-response.ts';
 
 /**
  * Every problem the gateway answers with, in one place: RFC 9457 problem details, typed by a
@@ -58,15 +59,17 @@ export function problemResponse(
   requestId?: string,
 ): Response {
   const { retryAfterSeconds, ...rest } = extra;
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  const headers: Record<string, string> = {};
   if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
   // The unread rest of a too large body would be taken for the next request on this connection.
   if (code === 'body_too_large') headers['connection'] = 'close';
-  if (requestId !== undefined) headers['x-request-id'] = requestId;
-  return new Response(JSON.stringify(problemDetails(code, detail, rest)), {
-    status: PROBLEMS[code].status,
+  return jsonResponse(
+    problemDetails(code, detail, rest),
+    PROBLEMS[code].status,
+    requestId,
     headers,
-  });
+    'application/problem+json',
+  );
 }
 
 /** An HTTPException whose response is the problem document. */

@@ -9,10 +9,12 @@ import { addressList, type ClientAddressVariables, matches } from './client-addr
 /**
  * Constant time in the secret whatever `given` is: `given` is written into a buffer of the secret's
  * size and the whole of it compared, the lengths only after. (Hashing both sides did the same, but
- * OpenSSL's digest cost ≈ 10 µs a request on a busy gateway, the most of any check.)
+ * OpenSSL's digest cost ≈ 10 µs a request on a busy gateway, the most of any check.) The buffer is
+ * the source's own, cleared each time: the check is synchronous, and a zero-filled allocation per
+ * request was half its cost.
  */
-function sameSecret(given: string, expected: Buffer): boolean {
-  const presented = Buffer.alloc(expected.length);
+function sameSecret(given: string, expected: Buffer, presented: Buffer): boolean {
+  presented.fill(0);
   presented.write(given, 'utf8');
   return timingSafeEqual(presented, expected) && Buffer.byteLength(given, 'utf8') === expected.length;
 }
@@ -30,8 +32,9 @@ function presentedToken(
 
 interface SourceCheck {
   readonly auth: SourceAuth;
-  /** The shared token's bytes. */
+  /** The shared token's bytes, and room of their size for the presented token's. */
   readonly expectedToken: Buffer | undefined;
+  readonly tokenRoom: Buffer;
   readonly allowlist: BlockList | undefined;
 }
 
@@ -50,6 +53,7 @@ export function authenticate(options: AuthenticateOptions) {
       {
         auth,
         expectedToken: auth.token === undefined ? undefined : Buffer.from(auth.token, 'utf8'),
+        tokenRoom: Buffer.alloc(auth.token === undefined ? 0 : Buffer.byteLength(auth.token, 'utf8')),
         allowlist: auth.allowedIps.length === 0 ? undefined : addressList(auth.allowedIps),
       },
     ]),
@@ -69,7 +73,7 @@ export function authenticate(options: AuthenticateOptions) {
           (n) => c.req.header(n),
           (n) => c.req.query(n),
         );
-        if (token === undefined || !sameSecret(token, check.expectedToken)) {
+        if (token === undefined || !sameSecret(token, check.expectedToken, check.tokenRoom)) {
           throw problem('unauthenticated', `A valid ${source} webhook token is required.`);
         }
       }

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.ts';
+import { jsonResponse } from '../json-response.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { authenticate } from '../middleware/authenticate.ts';
 import { type ClientAddressVariables, clientAddress } from '../middleware/client-address.ts';
@@ -146,7 +147,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
           );
         });
         if (!duplicate) stopTimer();
-        return c.json(
+        return jsonResponse(
           {
             event_id: event.event_id,
             duplicate,
@@ -155,6 +156,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
             offset: delivery.offset,
           },
           duplicate ? 200 : 202,
+          requestId,
         );
       } catch (error) {
         if (error instanceof RelayError && error.retriable) {
