@@ -48,7 +48,11 @@ export const GatewayEnv = Type.Object({
     default: 500_000,
     description: 'event ids remembered at most (≈ 46 bytes each, off the JS heap, reserved at start)',
   }),
-  LINGER_MS: Type.Integer({ minimum: 0, default: 2, description: 'how long a batch waits for more records' }),
+  LINGER_MS: Type.Integer({
+    minimum: 0,
+    default: 2,
+    description: 'how long a batch waits for more records (0: for those of the same event-loop turn)',
+  }),
   MAX_BATCH_RECORDS: Type.Integer({
     minimum: 1,
     default: 500,
