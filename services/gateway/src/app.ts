@@ -25,7 +25,8 @@ function requestIdOf(c: Context): string {
 export function createApp(deps: GatewayDeps): Hono {
   const app = new Hono();
   const openApi = openApiDocument();
-  // No header name: the webhook answers carry the id themselves (see json-response.ts).
+  // No header name: the gateway's webhook, problem and error answers carry the id themselves (see
+  // json-response.ts); the probes and documents go without.
   app.use(requestId({ headerName: '', generator: requestIdOf }));
   app.use('/webhooks/*', async function countRequests(c, next) {
     const started = performance.now();
