@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { jsonResponse, REQUEST_ID_HEADER } from './json-response.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import { ProblemException, problemDetails } from './problems.ts';
+import { ProblemException, problemResponse } from './problems.ts';
 import { openApiDocument } from './routes/openapi.ts';
 import { type WebhookDeps, webhookRoutes } from './routes/webhooks.ts';
 
@@ -75,13 +75,7 @@ export function createApp(deps: GatewayDeps): Hono {
     );
   });
   app.notFound((c) =>
-    jsonResponse(
-      problemDetails('unknown_source', `No route ${c.req.method} ${c.req.path}.`),
-      404,
-      c.get('requestId'),
-      {},
-      'application/problem+json',
-    ),
+    problemResponse('unknown_source', `No route ${c.req.method} ${c.req.path}.`, {}, c.get('requestId')),
   );
   return app;
 }

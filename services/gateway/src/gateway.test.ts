@@ -536,6 +536,19 @@ describe('probes and documents', () => {
       ]),
     );
   });
+
+  test('a path with no route gets a 404 problem naming it, with its request id', async () => {
+    const response = await fetch(`${gateway.url}/no/such/path`, { signal: AbortSignal.timeout(5_000) });
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('x-request-id')).toMatch(/./);
+    expect(await response.json()).toMatchObject({
+      type: 'urn:relay:problem:unknown-source',
+      status: 404,
+      detail: 'No route GET /no/such/path.',
+    });
+  });
 });
 
 describe('RELAY_TOPIC_PREFIX', () => {
