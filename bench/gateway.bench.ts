@@ -7,13 +7,15 @@
  *      is warm for the others),
  * 1 and 2 with 50 closed-loop connections (autocannon), alternating over BENCH_ROUNDS rounds (5), each
  * gateway phase against the mean of the no-op phases around it, the throughput ratio being the median
- * of the rounds' ratios; then, at an even rate (open-loop.ts, a Go sender), the gateway offered half
- * its throughput in BENCH_HALF_PHASES phases (3; p99, the median phase's the figure, each between two
- * phases of the no-op server offered the same, as the floor); the gateway against itself with the settings
- * of BENCH_VARIANT (PRODUCER_THREAD=true: its Kafka client on a thread of its own), in BENCH_PAIRS pairs (3)
- * of a half-load and a closed-loop phase each; the gateway offered twice its throughput (RSS and 503s);
- * and where its CPU time goes (--cpu-prof, on a gateway of its own after the measured phases). Bounded:
- * each phase runs a fixed number of seconds, to 127.0.0.1 only.
+ * of the rounds' ratios, every phase saying where the machine's CPU went (the server, its HTTP thread, the
+ * load generator, the rest: the broker mostly); two gateway instances sharing those connections against
+ * one, in BENCH_INSTANCE_PAIRS pairs (2); then, at an even rate (open-loop.ts, a Go sender), the gateway
+ * offered half its throughput in BENCH_HALF_PHASES phases (3; p99, the median phase's the figure, each
+ * between two phases of the no-op server offered the same, as the floor); the gateway against itself
+ * with the settings of BENCH_VARIANT (PRODUCER_THREAD=true: its Kafka client on a thread of its own), in
+ * BENCH_PAIRS pairs (3) of a half-load and a closed-loop phase each; the gateway offered twice its
+ * throughput (RSS and 503s); and where its CPU time goes (--cpu-prof, on a gateway of its own after the
+ * measured phases). Bounded: each phase runs a fixed number of seconds, to 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -33,7 +35,7 @@ import { startCluster } from '@relay/testkit';
 import autocannon from 'autocannon';
 import getPort from 'get-port';
 import { Kafka, logLevel } from 'kafkajs';
-import { openLoop } from './open-loop.ts';
+import { openLoop, sender } from './open-loop.ts';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
@@ -66,6 +68,12 @@ const variantEnv = Object.fromEntries(
   }),
 );
 const PAIRS = Number(process.env['BENCH_PAIRS'] ?? 3);
+/**
+ * Two gateway instances sharing the closed loop's connections against one taking them all, in
+ * BENCH_INSTANCE_PAIRS pairs (2): whether a second HTTP thread (or process) would lift the throughput on
+ * this machine, or whether the machine, the broker and the load generator already take what it would use.
+ */
+const INSTANCE_PAIRS = Number(process.env['BENCH_INSTANCE_PAIRS'] ?? 2);
 const TOKEN = 'bench-token-0123456789abcdef';
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -131,33 +139,28 @@ interface Load {
   readonly cpuMicros: number;
   /** The part of it spent by the process's main thread, the one answering HTTP (the gateway's bottleneck). */
   readonly mainThreadCpuMicros: number;
-  /** Open loop only: the whole machine meanwhile, in % of one CPU (see `machineCpu`). */
-  readonly machine?: { readonly busy: number; readonly steal: number };
+  /** The load generator's CPU per answered request: autocannon in this process, or the open-loop sender. */
+  readonly loadGeneratorCpuMicros: number;
+  /** The rest of the machine's busy time per answered request: the broker and the registry, mostly. */
+  readonly restCpuMicros: number;
+  /** The whole machine meanwhile, in % of one CPU (see `machineCpu`). */
+  readonly machine: { readonly busy: number; readonly steal: number };
 }
 
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+/** /proc reports CPU time in clock ticks of 1/100 s. */
+const MICROS_PER_TICK = 1_000_000 / 100;
 
-/** CPU time so far, in microseconds, from a /proc stat file. */
-function statCpuMicros(path: string): number {
-  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
-}
-
-/** The server's CPU time so far: the whole process's, and its main thread's (whose task id is the pid). */
-function cpuMicros(pid: number): { process: number; mainThread: number } {
-  return {
-    process: statCpuMicros(`/proc/${pid}/stat`),
-    mainThread: statCpuMicros(`/proc/${pid}/task/${pid}/stat`),
-  };
-}
-
-/** CPU time per request between two `cpuMicros` readings. */
-function cpuPerRequest(before: { process: number; mainThread: number }, pid: number, requests: number) {
-  const after = cpuMicros(pid);
-  return {
-    cpuMicros: (after.process - before.process) / Math.max(1, requests),
-    mainThreadCpuMicros: (after.mainThread - before.mainThread) / Math.max(1, requests),
-  };
+/**
+ * CPU time so far, in microseconds, from a /proc stat file: the task's own, and with `children` that of
+ * its children it has waited for too (the open-loop sender, once it has exited).
+ */
+function statCpuMicros(path: string, children = false): number {
+  const [, , , , , , , , , , , utime, stime, cutime, cstime] = (
+    readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? []
+  ).map(Number);
+  const own = (utime ?? 0) + (stime ?? 0);
+  return (children ? own + (cutime ?? 0) + (cstime ?? 0) : own) * MICROS_PER_TICK;
 }
 
 /**
@@ -177,40 +180,100 @@ function machineCpu(): { busy: number; steal: number; all: number } {
   return { busy, steal, all: busy + steal + idle + iowait };
 }
 
-/** Closed loop (autocannon): `connections` clients, each sending again as soon as it is answered. */
-async function load(
-  url: string,
-  pid: number,
-  options: { seconds: number; connections: number },
-): Promise<Load> {
-  const cpuBefore = cpuMicros(pid);
-  const result = await autocannon({
-    url: `${url}/webhooks/adictiz`,
-    method: 'POST',
-    connections: options.connections,
-    duration: options.seconds,
-    headers: HEADERS,
-    setupClient: (client) => {
-      client.setBody(nextBody());
-      client.on('response', () => client.setBody(nextBody()));
-    },
-  });
-  const statuses = result.statusCodeStats as unknown as Record<string, { count: number }>;
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    ok: (statuses['202']?.count ?? 0) + (statuses['200']?.count ?? 0),
-    unavailable: statuses['503']?.count ?? 0,
-    errors: result.errors + result.timeouts,
-    ...cpuPerRequest(cpuBefore, pid, result.requests.total),
+/**
+ * Starts counting where the machine's CPU time goes; the function it returns tells, per answered request,
+ * the servers' share (the processes `pids`, and their main threads, whose task id is the pid), the load
+ * generator's (this process and the children it waited for) and the rest of the machine's, and how busy
+ * the machine was. Which of them is near its limit says what bounds a phase: the gateway's HTTP thread,
+ * the machine, or neither (then the round trips do).
+ */
+function cpuMeter(pids: readonly number[]) {
+  const serverCpu = () => {
+    let process = 0;
+    let mainThread = 0;
+    for (const pid of pids) {
+      process += statCpuMicros(`/proc/${pid}/stat`);
+      mainThread += statCpuMicros(`/proc/${pid}/task/${pid}/stat`);
+    }
+    return { process, mainThread };
+  };
+  const loadGeneratorCpu = () => statCpuMicros('/proc/self/stat', true);
+  const server = serverCpu();
+  const loadGenerator = loadGeneratorCpu();
+  const machine = machineCpu();
+  return (requests: number) => {
+    const serverAfter = serverCpu();
+    const loadGeneratorMicros = loadGeneratorCpu() - loadGenerator;
+    const machineAfter = machineCpu();
+    const perRequest = (micros: number) => micros / Math.max(1, requests);
+    const serverMicros = serverAfter.process - server.process;
+    const busyMicros = (machineAfter.busy - machine.busy) * MICROS_PER_TICK;
+    const share = (ticks: number) =>
+      (ticks / Math.max(1, machineAfter.all - machine.all)) * availableParallelism() * 100;
+    return {
+      cpuMicros: perRequest(serverMicros),
+      mainThreadCpuMicros: perRequest(serverAfter.mainThread - server.mainThread),
+      loadGeneratorCpuMicros: perRequest(loadGeneratorMicros),
+      restCpuMicros: perRequest(Math.max(0, busyMicros - serverMicros - loadGeneratorMicros)),
+      machine: {
+        busy: share(machineAfter.busy - machine.busy),
+        steal: share(machineAfter.steal - machine.steal),
+      },
+    };
   };
 }
 
+interface Target {
+  readonly url: string;
+  readonly pid: number;
+}
+
+/**
+ * Closed loop (autocannon): `connections` clients, each sending again as soon as it is answered, shared
+ * evenly between the targets; p50 and p99 are the slowest target's.
+ */
+async function closedLoop(
+  targets: readonly Target[],
+  options: { seconds: number; connections: number },
+): Promise<Load> {
+  const meter = cpuMeter(targets.map(({ pid }) => pid));
+  const results = await Promise.all(
+    targets.map(({ url }) =>
+      autocannon({
+        url: `${url}/webhooks/adictiz`,
+        method: 'POST',
+        connections: Math.max(1, Math.round(options.connections / targets.length)),
+        duration: options.seconds,
+        headers: HEADERS,
+        setupClient: (client) => {
+          client.setBody(nextBody());
+          client.on('response', () => client.setBody(nextBody()));
+        },
+      }),
+    ),
+  );
+  const sum = (of: (result: (typeof results)[number]) => number) =>
+    results.reduce((total, result) => total + of(result), 0);
+  const slowest = (of: (result: (typeof results)[number]) => number) => Math.max(...results.map(of));
+  const count = (result: (typeof results)[number], status: string) =>
+    (result.statusCodeStats as unknown as Record<string, { count: number }>)[status]?.count ?? 0;
+  return {
+    rps: sum((result) => result.requests.average),
+    p50: slowest((result) => result.latency.p50),
+    p99: slowest((result) => result.latency.p99),
+    ok: sum((result) => count(result, '202') + count(result, '200')),
+    unavailable: sum((result) => count(result, '503')),
+    errors: sum((result) => result.errors + result.timeouts),
+    ...meter(sum((result) => result.requests.total)),
+  };
+}
+
+const load = (url: string, pid: number, options: { seconds: number; connections: number }) =>
+  closedLoop([{ url, pid }], options);
+
 /** Open loop: a constant offered rate (see open-loop.ts), latency from each request's due time. */
 async function offer(url: string, pid: number, rate: number, connections: number): Promise<Load> {
-  const cpuBefore = cpuMicros(pid);
-  const machineBefore = machineCpu();
+  const meter = cpuMeter([pid]);
   const result = await openLoop({
     url: `${url}/webhooks/adictiz`,
     rate,
@@ -224,9 +287,6 @@ async function offer(url: string, pid: number, rate: number, connections: number
     }),
   });
   const answered = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
-  const machineAfter = machineCpu();
-  const cpus = availableParallelism();
-  const share = (ticks: number) => (ticks / Math.max(1, machineAfter.all - machineBefore.all)) * cpus * 100;
   return {
     rps: rate,
     p50: result.p50,
@@ -237,11 +297,7 @@ async function offer(url: string, pid: number, rate: number, connections: number
     skipped: result.skipped,
     errorCodes: result.errorCodes,
     senderCheck: { maxFromSend: result.maxFromSend, maxSendLag: result.maxSendLag },
-    ...cpuPerRequest(cpuBefore, pid, answered),
-    machine: {
-      busy: share(machineAfter.busy - machineBefore.busy),
-      steal: share(machineAfter.steal - machineBefore.steal),
-    },
+    ...meter(answered),
   };
 }
 
@@ -387,6 +443,8 @@ for (const [name, client] of Object.entries({
   });
 }
 
+// Built (or found in the cache) before any phase: its compilation is no phase's load-generator CPU.
+await sender();
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 // The V8 flags of services/gateway's start script (heap limits, GC), as a deployment runs it.
 const gatewayManifest = JSON.parse(
@@ -409,15 +467,19 @@ await load(gateway.url, gatewayPid, { seconds: 5, connections: CONNECTIONS });
 // Both at the same concurrency, alternating, each gateway phase compared with the mean of the no-op
 // phases just before and just after it, so that the shared machine's drift falls on both sides
 // (the no-op alone moves by half within a minute here); the figure is the median of the rounds' ratios.
+const mean = (a: number, b: number) => (a + b) / 2;
 const meanOf = (a: Load, b: Load): Load => ({
-  rps: (a.rps + b.rps) / 2,
-  p50: (a.p50 + b.p50) / 2,
-  p99: (a.p99 + b.p99) / 2,
+  rps: mean(a.rps, b.rps),
+  p50: mean(a.p50, b.p50),
+  p99: mean(a.p99, b.p99),
   ok: a.ok + b.ok,
   unavailable: a.unavailable + b.unavailable,
   errors: a.errors + b.errors,
-  cpuMicros: (a.cpuMicros + b.cpuMicros) / 2,
-  mainThreadCpuMicros: (a.mainThreadCpuMicros + b.mainThreadCpuMicros) / 2,
+  cpuMicros: mean(a.cpuMicros, b.cpuMicros),
+  mainThreadCpuMicros: mean(a.mainThreadCpuMicros, b.mainThreadCpuMicros),
+  loadGeneratorCpuMicros: mean(a.loadGeneratorCpuMicros, b.loadGeneratorCpuMicros),
+  restCpuMicros: mean(a.restCpuMicros, b.restCpuMicros),
+  machine: { busy: mean(a.machine.busy, b.machine.busy), steal: mean(a.machine.steal, b.machine.steal) },
 });
 const rounds: { noop: Load; gateway: Load }[] = [];
 let noopBefore = await load(noop.url, noopPid, { seconds: SECONDS, connections: CONNECTIONS });
@@ -435,6 +497,25 @@ const byRatio = [...rounds].sort((a, b) => a.gateway.rps / a.noop.rps - b.gatewa
 const median = byRatio[Math.floor(byRatio.length / 2)] ?? rounds[0];
 if (median === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
 const { noop: noopLoad, gateway: gatewayLoad } = median;
+
+const secondInstance = await startServer(gatewayScript, gatewayEnvBench, v8Flags);
+const instances = [
+  { url: gateway.url, pid: gatewayPid },
+  { url: secondInstance.url, pid: secondInstance.child.pid ?? 0 },
+] as const;
+await load(secondInstance.url, instances[1].pid, { seconds: 5, connections: CONNECTIONS });
+const instancePairs: { one: Load; two: Load }[] = [];
+for (let pair = 0; pair < INSTANCE_PAIRS; pair++) {
+  const phase = { seconds: SECONDS, connections: CONNECTIONS };
+  if (pair % 2 === 0) {
+    const one = await closedLoop([instances[0]], phase);
+    instancePairs.push({ one, two: await closedLoop(instances, phase) });
+  } else {
+    const two = await closedLoop(instances, phase);
+    instancePairs.push({ one: await closedLoop([instances[0]], phase), two });
+  }
+}
+await stop(secondInstance.child);
 // The no-op server offered the same rate just before and after the gateway: the latency this machine
 // and this load generator give a server that does nothing, the floor under the gateway's figure.
 const halfRate = Math.round(gatewayLoad.rps / 2);
@@ -507,13 +588,15 @@ await stop(profiled.child);
 await cluster.stop();
 
 const row = (name: string, l: Load) =>
-  `${name.padEnd(38)} ${l.rps.toFixed(0).padStart(7)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)} ${l.cpuMicros.toFixed(0).padStart(10)} ${l.mainThreadCpuMicros.toFixed(0).padStart(10)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}${l.errors > 0 && l.errorCodes !== undefined ? ` ${JSON.stringify(l.errorCodes)}` : ''}${l.skipped === undefined ? '' : `, not sent (all connections busy) ${l.skipped}`}`;
+  `${name.padEnd(38)} ${l.rps.toFixed(0).padStart(7)} ${l.p50.toFixed(1).padStart(7)} ${l.p99.toFixed(1).padStart(7)} ${l.cpuMicros.toFixed(0).padStart(10)} ${l.mainThreadCpuMicros.toFixed(0).padStart(10)} ${l.loadGeneratorCpuMicros.toFixed(0).padStart(9)} ${l.restCpuMicros.toFixed(0).padStart(6)} ${l.machine.busy.toFixed(0).padStart(9)}   ok ${l.ok}, 503 ${l.unavailable}, errors ${l.errors}${l.errors > 0 && l.errorCodes !== undefined ? ` ${JSON.stringify(l.errorCodes)}` : ''}${l.skipped === undefined ? '' : `, not sent (all connections busy) ${l.skipped}`}`;
+/** The share of a phase the servers' main threads were busy, in % of one CPU. */
+const mainThreadBusy = (l: Load) => (l.mainThreadCpuMicros * l.rps) / 10_000;
 print();
 print(
   `the median round of ${ROUNDS} (no-op: mean of the phases before and after the gateway's), then the gateway at an even rate:`,
 );
 print(
-  `${'HTTP'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(10)} ${'main thr.'.padStart(10)}`,
+  `${'HTTP'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(10)} ${'main thr.'.padStart(10)} ${'load gen.'.padStart(9)} ${'rest'.padStart(6)} ${'machine %'.padStart(9)}`,
 );
 print(row(`no-op Hono server, ${CONNECTIONS} connections`, noopLoad));
 print(row(`gateway, ${CONNECTIONS} connections`, gatewayLoad));
@@ -521,6 +604,13 @@ print(row(`no-op offered half that, evenly (before)`, noopHalfBefore));
 print(row(`gateway offered half that (median phase)`, halfLoad));
 print(row(`no-op offered half that, evenly (after)`, noopHalfAfter));
 print(row(`gateway offered twice, evenly, ≤${OPEN_LOOP_CONNECTIONS} conn.`, overload));
+instancePairs.forEach(({ one, two }, i) => {
+  print(row(`gateway, ${CONNECTIONS} conn. (instance pair ${i + 1})`, one));
+  print(row(`2 gateways, ${CONNECTIONS / 2} conn. each (pair ${i + 1})`, two));
+});
+print(
+  `(CPU µs/req: the server processes', of which their main threads'; the load generator's; the rest of the machine's, the broker's mostly; machine %: busy, of ${availableParallelism() * 100} %)`,
+);
 print();
 for (const [name, l] of [
   ['half (no-op before)', noopHalfBefore],
@@ -529,7 +619,7 @@ for (const [name, l] of [
   ['twice', overload],
 ] as const) {
   print(
-    `at ${name} the load: slowest answer ${l.senderCheck?.maxFromSend.toFixed(0)} ms from its send; the sender was at most ${l.senderCheck?.maxSendLag.toFixed(0)} ms late; the machine ${l.machine?.busy.toFixed(0)} % busy of ${availableParallelism() * 100} %, ${l.machine?.steal.toFixed(0)} % stolen by the hypervisor`,
+    `at ${name} the load: slowest answer ${l.senderCheck?.maxFromSend.toFixed(0)} ms from its send; the sender was at most ${l.senderCheck?.maxSendLag.toFixed(0)} ms late; the machine ${l.machine.busy.toFixed(0)} % busy of ${availableParallelism() * 100} %, ${l.machine.steal.toFixed(0)} % stolen by the hypervisor`,
   );
 }
 for (const { name, single, batched } of raw) {
@@ -544,11 +634,17 @@ for (const { name, single } of raw) {
   print(`gateway / raw ${name} single sends: ${((gatewayLoad.rps / single) * 100).toFixed(1)} %`);
 }
 print(
+  `  in the median round the gateway's HTTP thread was busy ${mainThreadBusy(gatewayLoad).toFixed(0)} % of the time and the machine ${gatewayLoad.machine.busy.toFixed(0)} % of ${availableParallelism() * 100} % (the no-op server's thread ${mainThreadBusy(noopLoad).toFixed(0)} %, the machine ${noopLoad.machine.busy.toFixed(0)} %)`,
+);
+print(
+  `  two gateway instances against one, ${INSTANCE_PAIRS} pairs: ${instancePairs.map(({ one, two }) => `${two.rps.toFixed(0)} vs ${one.rps.toFixed(0)} req/s`).join(', ')} (two higher in ${instancePairs.filter(({ one, two }) => two.rps > one.rps).length} of ${INSTANCE_PAIRS})`,
+);
+print(
   `gateway p99 at half load: ${halfLoad.p99.toFixed(1)} ms (the median of ${halfPhases.length} phases; target < 25 ms; from each request's due time, a request not sent or not answered counting as slowest); the no-op server at the same rate: ${noopHalfBefore.p99.toFixed(1)} ms before, ${noopHalfAfter.p99.toFixed(1)} ms after`,
 );
 halfPhases.forEach(({ noopBefore, gateway: phase, noopAfter, loopDelay }, index) => {
   print(
-    `  half-load phase ${index + 1}: gateway p99 ${phase.p99.toFixed(1)} ms (p50 ${phase.p50.toFixed(1)}, ${phase.cpuMicros.toFixed(0)} µs/req of which ${phase.mainThreadCpuMicros.toFixed(0)} on the main thread, its event loop late by ${loopDelay.p99.toFixed(1)} ms at p99 and ${loopDelay.max.toFixed(1)} at most, machine ${phase.machine?.busy.toFixed(0)} % busy, ${phase.machine?.steal.toFixed(0)} % stolen); no-op p99 ${noopBefore.p99.toFixed(1)} before, ${noopAfter.p99.toFixed(1)} after`,
+    `  half-load phase ${index + 1}: gateway p99 ${phase.p99.toFixed(1)} ms (p50 ${phase.p50.toFixed(1)}, ${phase.cpuMicros.toFixed(0)} µs/req of which ${phase.mainThreadCpuMicros.toFixed(0)} on the main thread, its event loop late by ${loopDelay.p99.toFixed(1)} ms at p99 and ${loopDelay.max.toFixed(1)} at most, machine ${phase.machine.busy.toFixed(0)} % busy, ${phase.machine.steal.toFixed(0)} % stolen); no-op p99 ${noopBefore.p99.toFixed(1)} before, ${noopAfter.p99.toFixed(1)} after`,
   );
 });
 print(
