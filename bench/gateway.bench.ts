@@ -404,10 +404,15 @@ function rawPlatformatic(): RawClient {
   };
 }
 
-/** The client alone, same records pre-encoded: `concurrency` loops each awaiting a send of `batchSize`. */
-async function rawThroughput(client: RawClient, batchSize: number, concurrency: number): Promise<number> {
+/**
+ * The client alone, same records pre-encoded: `concurrency` loops each awaiting a send of `batchSize`.
+ * Besides its throughput, the CPU this process spent per send (produce request): what a batch costs the
+ * thread its client runs on, the gateway's HTTP thread by default.
+ */
+async function rawThroughput(client: RawClient, batchSize: number, concurrency: number) {
   const send = await client.connect();
   let records = 0;
+  const cpuBefore = process.cpuUsage();
   const until = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -417,8 +422,12 @@ async function rawThroughput(client: RawClient, batchSize: number, concurrency: 
       }
     }),
   );
+  const cpu = process.cpuUsage(cpuBefore);
   await client.close();
-  return records / SECONDS;
+  return {
+    recordsPerSecond: records / SECONDS,
+    cpuMicrosPerSend: (cpu.user + cpu.system) / Math.max(1, records / batchSize),
+  };
 }
 
 const gatewayScript = fileURLToPath(new URL('../services/gateway/src/main.ts', import.meta.url));
@@ -623,15 +632,21 @@ for (const [name, l] of [
   );
 }
 for (const { name, single, batched } of raw) {
-  print(`raw ${name}, 1 record per send x${CONNECTIONS}: ${single.toFixed(0)} records/s`);
-  print(`raw ${name}, 100 records per send x4:  ${batched.toFixed(0)} records/s`);
+  print(
+    `raw ${name}, 1 record per send x${CONNECTIONS}: ${single.recordsPerSecond.toFixed(0)} records/s, ${single.cpuMicrosPerSend.toFixed(0)} µs of CPU per send`,
+  );
+  print(
+    `raw ${name}, 100 records per send x4:  ${batched.recordsPerSecond.toFixed(0)} records/s, ${batched.cpuMicrosPerSend.toFixed(0)} µs of CPU per send`,
+  );
 }
 print();
 print(
   `gateway / no-op Hono throughput: ${((gatewayLoad.rps / noopLoad.rps) * 100).toFixed(1)} % (median of ${ROUNDS} rounds' ratios; target >= 40 %)`,
 );
 for (const { name, single } of raw) {
-  print(`gateway / raw ${name} single sends: ${((gatewayLoad.rps / single) * 100).toFixed(1)} %`);
+  print(
+    `gateway / raw ${name} single sends: ${((gatewayLoad.rps / single.recordsPerSecond) * 100).toFixed(1)} %`,
+  );
 }
 print(
   `  in the median round the gateway's HTTP thread was busy ${mainThreadBusy(gatewayLoad).toFixed(0)} % of the time and the machine ${gatewayLoad.machine.busy.toFixed(0)} % of ${availableParallelism() * 100} % (the no-op server's thread ${mainThreadBusy(noopLoad).toFixed(0)} %, the machine ${noopLoad.machine.busy.toFixed(0)} %)`,
