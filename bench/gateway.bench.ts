@@ -139,6 +139,12 @@ interface Load {
   readonly cpuMicros: number;
   /** The part of it spent by the process's main thread, the one answering HTTP (the gateway's bottleneck). */
   readonly mainThreadCpuMicros: number;
+  /**
+   * The part of it spent in the kernel (system time: socket reads and writes, epoll). A CPU profile
+   * cannot tell this: time a thread waits to run again after a write woke the reader is sampled as
+   * the write's own.
+   */
+  readonly kernelCpuMicros: number;
   /** The load generator's CPU per answered request: autocannon in this process, or the open-loop sender. */
   readonly loadGeneratorCpuMicros: number;
   /** The rest of the machine's busy time per answered request: the broker and the registry, mostly. */
@@ -153,14 +159,16 @@ const MICROS_PER_TICK = 1_000_000 / 100;
 
 /**
  * CPU time so far, in microseconds, from a /proc stat file: the task's own, and with `children` that of
- * its children it has waited for too (the open-loop sender, once it has exited).
+ * its children it has waited for too (the open-loop sender, once it has exited); `kernelOnly`: only
+ * its system time.
  */
-function statCpuMicros(path: string, children = false): number {
-  const [, , , , , , , , , , , utime, stime, cutime, cstime] = (
+function statCpuMicros(path: string, { children = false, kernelOnly = false } = {}): number {
+  const [, , , , , , , , , , , utime = 0, stime = 0, cutime = 0, cstime = 0] = (
     readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? []
   ).map(Number);
-  const own = (utime ?? 0) + (stime ?? 0);
-  return (children ? own + (cutime ?? 0) + (cstime ?? 0) : own) * MICROS_PER_TICK;
+  const own = kernelOnly ? stime : utime + stime;
+  const waitedFor = kernelOnly ? cstime : cutime + cstime;
+  return (children ? own + waitedFor : own) * MICROS_PER_TICK;
 }
 
 /**
@@ -191,13 +199,15 @@ function cpuMeter(pids: readonly number[]) {
   const serverCpu = () => {
     let process = 0;
     let mainThread = 0;
+    let kernel = 0;
     for (const pid of pids) {
       process += statCpuMicros(`/proc/${pid}/stat`);
       mainThread += statCpuMicros(`/proc/${pid}/task/${pid}/stat`);
+      kernel += statCpuMicros(`/proc/${pid}/stat`, { kernelOnly: true });
     }
-    return { process, mainThread };
+    return { process, mainThread, kernel };
   };
-  const loadGeneratorCpu = () => statCpuMicros('/proc/self/stat', true);
+  const loadGeneratorCpu = () => statCpuMicros('/proc/self/stat', { children: true });
   const server = serverCpu();
   const loadGenerator = loadGeneratorCpu();
   const machine = machineCpu();
@@ -213,6 +223,7 @@ function cpuMeter(pids: readonly number[]) {
     return {
       cpuMicros: perRequest(serverMicros),
       mainThreadCpuMicros: perRequest(serverAfter.mainThread - server.mainThread),
+      kernelCpuMicros: perRequest(serverAfter.kernel - server.kernel),
       loadGeneratorCpuMicros: perRequest(loadGeneratorMicros),
       restCpuMicros: perRequest(Math.max(0, busyMicros - serverMicros - loadGeneratorMicros)),
       machine: {
@@ -486,6 +497,7 @@ const meanOf = (a: Load, b: Load): Load => ({
   errors: a.errors + b.errors,
   cpuMicros: mean(a.cpuMicros, b.cpuMicros),
   mainThreadCpuMicros: mean(a.mainThreadCpuMicros, b.mainThreadCpuMicros),
+  kernelCpuMicros: mean(a.kernelCpuMicros, b.kernelCpuMicros),
   loadGeneratorCpuMicros: mean(a.loadGeneratorCpuMicros, b.loadGeneratorCpuMicros),
   restCpuMicros: mean(a.restCpuMicros, b.restCpuMicros),
   machine: { busy: mean(a.machine.busy, b.machine.busy), steal: mean(a.machine.steal, b.machine.steal) },
@@ -649,7 +661,11 @@ for (const { name, single } of raw) {
   );
 }
 print(
-  `  in the median round the gateway's HTTP thread was busy ${mainThreadBusy(gatewayLoad).toFixed(0)} % of the time and the machine ${gatewayLoad.machine.busy.toFixed(0)} % of ${availableParallelism() * 100} % (the no-op server's thread ${mainThreadBusy(noopLoad).toFixed(0)} %, the machine ${noopLoad.machine.busy.toFixed(0)} %)`,
+  `  in the median round the gateway's HTTP thread was busy ${mainThreadBusy(gatewayLoad).toFixed(0)} % of the time and the machine ${gatewayLoad.machine.busy.toFixed(0)} % of ${availableParallelism() * 100} % (the no-op server's thread ${mainThreadBusy(noopLoad).toFixed(0)} %, the machine ${noopLoad.machine.busy.toFixed(0)} %); of the gateway's ${gatewayLoad.cpuMicros.toFixed(0)} µs of CPU per request ${gatewayLoad.kernelCpuMicros.toFixed(0)} were the kernel's (the no-op server's: ${noopLoad.kernelCpuMicros.toFixed(0)} of ${noopLoad.cpuMicros.toFixed(0)})`,
+);
+// What no batching or linger setting can pass: one HTTP thread busy all the time at the CPU a request costs it.
+print(
+  `  the HTTP thread's ceiling at ${gatewayLoad.mainThreadCpuMicros.toFixed(0)} µs per request, busy 100 %: ${(1_000_000 / gatewayLoad.mainThreadCpuMicros).toFixed(0)} req/s, ${((1_000_000 / gatewayLoad.mainThreadCpuMicros / noopLoad.rps) * 100).toFixed(1)} % of the no-op server; 40 % of it needs ≤ ${(1_000_000 / (0.4 * noopLoad.rps)).toFixed(0)} µs`,
 );
 print(
   `  two gateway instances against one, ${INSTANCE_PAIRS} pairs: ${instancePairs.map(({ one, two }) => `${two.rps.toFixed(0)} vs ${one.rps.toFixed(0)} req/s`).join(', ')} (two higher in ${instancePairs.filter(({ one, two }) => two.rps > one.rps).length} of ${INSTANCE_PAIRS})`,
