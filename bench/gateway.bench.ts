@@ -158,17 +158,19 @@ const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${T
 const MICROS_PER_TICK = 1_000_000 / 100;
 
 /**
- * CPU time so far, in microseconds, from a /proc stat file: the task's own, and with `children` that of
- * its children it has waited for too (the open-loop sender, once it has exited); `kernelOnly`: only
- * its system time.
+ * CPU time so far, in microseconds, from a /proc stat file: the task's own (`all`, of which `kernel` its
+ * system time), and `withChildren`, that of the children it has waited for too (the open-loop sender,
+ * once it has exited).
  */
-function statCpuMicros(path: string, { children = false, kernelOnly = false } = {}): number {
+function statCpuMicros(path: string): { all: number; kernel: number; withChildren: number } {
   const [, , , , , , , , , , , utime = 0, stime = 0, cutime = 0, cstime = 0] = (
     readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? []
   ).map(Number);
-  const own = kernelOnly ? stime : utime + stime;
-  const waitedFor = kernelOnly ? cstime : cutime + cstime;
-  return (children ? own + waitedFor : own) * MICROS_PER_TICK;
+  return {
+    all: (utime + stime) * MICROS_PER_TICK,
+    kernel: stime * MICROS_PER_TICK,
+    withChildren: (utime + stime + cutime + cstime) * MICROS_PER_TICK,
+  };
 }
 
 /**
@@ -201,13 +203,14 @@ function cpuMeter(pids: readonly number[]) {
     let mainThread = 0;
     let kernel = 0;
     for (const pid of pids) {
-      process += statCpuMicros(`/proc/${pid}/stat`);
-      mainThread += statCpuMicros(`/proc/${pid}/task/${pid}/stat`);
-      kernel += statCpuMicros(`/proc/${pid}/stat`, { kernelOnly: true });
+      const own = statCpuMicros(`/proc/${pid}/stat`);
+      process += own.all;
+      kernel += own.kernel;
+      mainThread += statCpuMicros(`/proc/${pid}/task/${pid}/stat`).all;
     }
     return { process, mainThread, kernel };
   };
-  const loadGeneratorCpu = () => statCpuMicros('/proc/self/stat', { children: true });
+  const loadGeneratorCpu = () => statCpuMicros('/proc/self/stat').withChildren;
   const server = serverCpu();
   const loadGenerator = loadGeneratorCpu();
   const machine = machineCpu();
