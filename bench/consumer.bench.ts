@@ -17,8 +17,8 @@ import {
   provisionConfigFromEnv,
   SchemaRegistryAdmin,
 } from '@relay/kafka';
+import { Kafka, logLevel } from '@relay/kafkajs';
 import { startCluster } from '@relay/testkit';
-import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);

@@ -31,10 +31,10 @@ import {
   provisionConfigFromEnv,
   SchemaRegistryAdmin,
 } from '@relay/kafka';
+import { Kafka, logLevel } from '@relay/kafkajs';
 import { startCluster } from '@relay/testkit';
 import autocannon from 'autocannon';
 import getPort from 'get-port';
-import { Kafka, logLevel } from 'kafkajs';
 import { openLoop, sender } from './open-loop.ts';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);

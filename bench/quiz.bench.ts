@@ -15,6 +15,7 @@ import {
   SchemaRegistryAdmin,
   withTopicPrefix,
 } from '@relay/kafka';
+import { Kafka, logLevel } from '@relay/kafkajs';
 import {
   catalogueStreams,
   createQuizScoring,
@@ -23,7 +24,6 @@ import {
   type PlayerScore,
 } from '@relay/quiz-scoring';
 import { startCluster } from '@relay/testkit';
-import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 
 const PLAYERS = Number(process.env['BENCH_PLAYERS'] ?? 2_000);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { events } from '@relay/events';
 import { eventually, readAll } from '@relay/kafka/test-support';
+import { type Admin, Kafka, logLevel } from '@relay/kafkajs';
 import { imagesFromEnv, type StartedKafkaCluster, startKafkaCluster } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { prizeWonBody, quizAnswerBody } from './sample-webhooks.ts';
 import { type RunningSystem, startSystem } from './system.ts';

@@ -1,6 +1,6 @@
 import { avroSchemaOf, type StreamDefinition } from '@relay/events';
+import { type Consumer, Kafka, logLevel } from '@relay/kafkajs';
 import type { TestTopics } from '@relay/testkit';
-import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import type { ConsumerSettings } from './config/kafka-env.ts';
 import { EventPublisher } from './producer/event-publisher.ts';
 import { KafkajsRecordProducer } from './producer/kafkajs-producer.ts';

@@ -3,7 +3,7 @@
  * Avro schema, produce a Confluent-framed record with headers, consume it, decode it.
  */
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { type IHeaders, Partitioners } from 'kafkajs';
+import { type IHeaders, Partitioners } from '@relay/kafkajs';
 import { getSubjectCompatibility, setSubjectCompatibility } from './schema-registry-admin.ts';
 import { expect, test } from './vitest/index.ts';
 

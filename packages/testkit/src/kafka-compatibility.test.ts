@@ -2,7 +2,7 @@
  * Proves that kafkajs works with the Kafka version the testkit runs (see images.ts): the
  * features the relay relies on, each against the real broker.
  */
-import { type Consumer, type EachMessagePayload, type Kafka, Partitioners } from 'kafkajs';
+import { type Consumer, type EachMessagePayload, type Kafka, Partitioners } from '@relay/kafkajs';
 import { uniqueName } from './topics.ts';
 import { describe, expect, test } from './vitest/index.ts';
 
@@ -182,6 +182,46 @@ describe('kafkajs against the testkit broker', () => {
       await produceValues(kafka, output, ['after']);
       expect((await consumeAll(kafka, output, 1)).map((r) => r.value)).toEqual(['after']);
       expect(await committedOffset(kafka, groupId, input)).toBe('-1');
+    });
+
+    test('transactions of two producers aborted in the reverse of their start order stay hidden from read-committed consumers', async ({
+      kafka,
+      topics,
+    }) => {
+      const topic = await topics.create('compat-interleaved-aborts');
+      const transactionalProducer = async () => {
+        const producer = kafka.producer({
+          transactionalId: uniqueName('tx'),
+          idempotent: true,
+          maxInFlightRequests: 1,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+        await producer.connect();
+        return producer;
+      };
+      const [first, second] = await Promise.all([transactionalProducer(), transactionalProducer()]);
+      try {
+        // The broker lists a partition's aborted transactions in the order they were aborted; the first
+        // one started (offset 0) is aborted last.
+        const earlier = await first.transaction();
+        await earlier.send({ topic, messages: [{ key: 'k', value: 'aborted, started first' }] });
+        const later = await second.transaction();
+        await later.send({ topic, messages: [{ key: 'k', value: 'aborted, started second' }] });
+        await later.abort();
+        await earlier.send({ topic, messages: [{ key: 'k', value: 'aborted, sent last' }] });
+        await earlier.abort();
+      } finally {
+        await Promise.all([first.disconnect(), second.disconnect()]);
+      }
+      await produceValues(kafka, topic, ['committed']);
+
+      expect((await consumeAll(kafka, topic, 4, { readOnlyCommitted: false })).map((r) => r.value)).toEqual([
+        'aborted, started first',
+        'aborted, started second',
+        'aborted, sent last',
+        'committed',
+      ]);
+      expect((await consumeAll(kafka, topic, 1)).map((r) => r.value)).toEqual(['committed']);
     });
   });
 });

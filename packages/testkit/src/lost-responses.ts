@@ -1,6 +1,6 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { connect, type Socket } from 'node:net';
-import type { ISocketFactory } from 'kafkajs';
+import type { ISocketFactory } from '@relay/kafkajs';
 
 /** The requests whose answers a test can lose, by their Kafka protocol API key. */
 const API_KEYS = { Produce: 0, EndTxn: 26 } as const;

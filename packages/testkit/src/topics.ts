@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Admin, ITopicConfig } from 'kafkajs';
+import type { Admin, ITopicConfig } from '@relay/kafkajs';
 import { deleteSubject } from './schema-registry-admin.ts';
 
 /**

@@ -12,9 +12,9 @@ import {
 } from '@relay/events';
 import { DEAD_LETTER_TOPIC, type EventSerde, PRODUCER_THREAD_NAME } from '@relay/kafka';
 import { provisionCatalogue, readAll, testSerde } from '@relay/kafka/test-support';
+import { type IHeaders, Kafka, logLevel } from '@relay/kafkajs';
 import { uniqueName } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
-import { type IHeaders, Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, inject } from 'vitest';

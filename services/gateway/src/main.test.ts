@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { events, exampleOf } from '@relay/events';
 import { provisionCatalogue } from '@relay/kafka/test-support';
+import type { Kafka } from '@relay/kafkajs';
 import { expect, test } from '@relay/testkit/vitest';
-import type { Kafka } from 'kafkajs';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TOKEN = 'sigterm-token-0123456789abcdef';

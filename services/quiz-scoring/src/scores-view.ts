@@ -1,6 +1,6 @@
 import type { derivedEvents } from '@relay/events';
 import type { EventSerde } from '@relay/kafka';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from '@relay/kafkajs';
 import type { Leaderboard } from './scoring/leaderboard.ts';
 import type { PlayerScore } from './scoring/player-score.ts';
 

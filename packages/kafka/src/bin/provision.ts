@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '@relay/kafkajs';
 import { RelayError } from '../errors.ts';
 import { provisionConfigFromEnv } from '../provision/config.ts';
 import { describeAction } from '../provision/plan.ts';

@@ -1,5 +1,5 @@
+import { Kafka, logLevel } from '@relay/kafkajs';
 import { Type } from '@sinclair/typebox';
-import { Kafka, logLevel } from 'kafkajs';
 
 /** The settings every relay process that talks to Kafka and the registry reads, named the same everywhere. */
 export const KAFKA_ENV = {

@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders } from '@relay/kafkajs';
 import type { RecordHeaders } from '../producer/record-producer.ts';
 
 /** Header names a consumer adds to a record it gives up on, next to the record's own headers. */

@@ -1,4 +1,5 @@
 import { derivedEvents, events, exampleOf, normalise, type ValueOf } from '@relay/events';
+import { Kafka, logLevel } from '@relay/kafkajs';
 import {
   type ClusterAddresses,
   losingRequests,
@@ -7,7 +8,6 @@ import {
   uniqueName,
 } from '@relay/testkit';
 import { test as base, describe, expect } from '@relay/testkit/vitest';
-import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { RelayError } from '../errors.ts';
 import { EventPublisher } from '../producer/event-publisher.ts';

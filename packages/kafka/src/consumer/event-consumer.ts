@@ -1,5 +1,13 @@
 import { cloudEventHeaders, type StreamDefinition } from '@relay/events';
-import type { Batch, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type {
+  Batch,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Producer,
+} from '@relay/kafkajs';
 import pRetry from 'p-retry';
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { RelayError } from '../errors.ts';

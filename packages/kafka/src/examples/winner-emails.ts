@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { events } from '@relay/events';
 import { EventConsumer } from '@relay/kafka';
-import { Kafka } from 'kafkajs';
+import { Kafka } from '@relay/kafkajs';
 
 /** Another team's service: an email to every Instant Win winner, at least once, in order per winner. */
 export async function startWinnerEmails(options: {

@@ -1,6 +1,6 @@
+import { Kafka, logLevel, Partitioners } from '@relay/kafkajs';
 import { losingResponses, losingResponsesOnEveryConnection } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { BatchingOptions, BatchingRecordProducer } from './batching-producer.ts';
 import { KafkajsRecordProducer } from './kafkajs-producer.ts';
 import { javaPartition, PlatformaticRecordProducer } from './platformatic-producer.ts';

@@ -1,4 +1,4 @@
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { type Kafka, type Message, Partitioners, type Producer } from '@relay/kafkajs';
 import {
   type BatchClient,
   type BatchingOptions,

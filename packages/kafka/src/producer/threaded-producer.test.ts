@@ -1,5 +1,5 @@
+import type { Kafka } from '@relay/kafkajs';
 import { describe, expect, test } from '@relay/testkit/vitest';
-import type { Kafka } from 'kafkajs';
 import { RelayError } from '../errors.ts';
 import { readAll } from '../test-support.ts';
 import type { OutgoingRecord } from './record-producer.ts';

@@ -1,4 +1,4 @@
-import type { Admin, ITopicConfig } from 'kafkajs';
+import type { Admin, ITopicConfig } from '@relay/kafkajs';
 import pRetry from 'p-retry';
 import { RelayError } from '../errors.ts';
 

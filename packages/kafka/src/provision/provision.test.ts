@@ -1,7 +1,7 @@
 import { derivedEvents, streams } from '@relay/events';
+import type { Admin } from '@relay/kafkajs';
 import { uniqueName } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
-import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from '../kafkajs-enums.ts';
 import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import type { ProvisionConfig } from './config.ts';

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@relay/kafkajs';
 import { RelayError } from '../errors.ts';
 import { ConfigResourceTypes } from '../kafkajs-enums.ts';
 import type { SchemaRegistryAdmin } from '../schema-registry/admin.ts';

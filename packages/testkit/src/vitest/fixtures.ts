@@ -1,4 +1,4 @@
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from '@relay/kafkajs';
 import { test as base, inject } from 'vitest';
 import type { ClusterAddresses } from '../cluster.ts';
 import { TestTopics } from '../topics.ts';

@@ -1,9 +1,9 @@
 import { events, exampleOf } from '@relay/events';
 import { KafkajsRecordProducer } from '@relay/kafka';
 import { provisionCatalogue, testSerde } from '@relay/kafka/test-support';
+import type { Kafka } from '@relay/kafkajs';
 import { uniqueName } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
-import type { Kafka } from 'kafkajs';
 import { DEAD_LETTER_HEADERS, DeadLetterWriter } from '../publish/dead-letters.ts';
 import { publishedCatalogue } from '../publish/published-catalogue.ts';
 import { REPLAY_COUNT_HEADER, replayDeadLetters } from './replay.ts';

@@ -1,6 +1,6 @@
 import { cloudEventHeaders, normalise } from '@relay/events';
 import type { EventSerde, RecordProducer } from '@relay/kafka';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaMessage } from '@relay/kafkajs';
 import pRetry from 'p-retry';
 import { DEAD_LETTER_HEADERS } from '../publish/dead-letters.ts';
 import { type PublishedCatalogue, publishedCatalogue } from '../publish/published-catalogue.ts';
