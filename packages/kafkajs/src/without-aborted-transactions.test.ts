@@ -26,6 +26,18 @@ const marker = (offset: number, producerId: string, key: Buffer): Record => ({
 
 const values = (records: readonly Record[]) => records.map((r) => r.value);
 
+/** The values of the records kept when the partition lists these aborted transactions, `producer@firstOffset`. */
+const keptValues = (messages: Record[], ...aborted: string[]) =>
+  values(
+    withoutAbortedTransactions({
+      messages,
+      abortedTransactions: aborted.map((entry) => {
+        const [producerId = '', firstOffset = ''] = entry.split('@');
+        return { producerId, firstOffset };
+      }),
+    }),
+  );
+
 describe('withoutAbortedTransactions', () => {
   test('returns every record when the partition has no aborted transaction', () => {
     const messages = [record(0, '1', 'a'), marker(1, '1', COMMIT)];
@@ -37,12 +49,7 @@ describe('withoutAbortedTransactions', () => {
   test("drops an aborted transaction's records and keeps its marker, which kafkajs drops afterwards", () => {
     const messages = [record(0, '1', 'aborted'), marker(1, '1', ABORT), record(2, '2', 'plain', false)];
 
-    const kept = withoutAbortedTransactions({
-      messages,
-      abortedTransactions: [{ producerId: '1', firstOffset: '0' }],
-    });
-
-    expect(values(kept)).toEqual(['abort marker', 'plain']);
+    expect(keptValues(messages, '1@0')).toEqual(['abort marker', 'plain']);
   });
 
   test('drops the records of transactions listed in the order they were aborted, not the order they started', () => {
@@ -56,15 +63,7 @@ describe('withoutAbortedTransactions', () => {
       marker(6, '3', COMMIT),
     ];
 
-    const kept = withoutAbortedTransactions({
-      messages,
-      abortedTransactions: [
-        { producerId: '2', firstOffset: '1' },
-        { producerId: '1', firstOffset: '0' },
-      ],
-    });
-
-    expect(values(kept).filter((v) => !v.endsWith('marker'))).toEqual(['committed']);
+    expect(keptValues(messages, '2@1', '1@0').filter((v) => !v.endsWith('marker'))).toEqual(['committed']);
   });
 
   test('drops the records of every aborted transaction already open where the fetch starts', () => {
@@ -75,15 +74,7 @@ describe('withoutAbortedTransactions', () => {
       marker(13, '2', ABORT),
     ];
 
-    const kept = withoutAbortedTransactions({
-      messages,
-      abortedTransactions: [
-        { producerId: '1', firstOffset: '3' },
-        { producerId: '2', firstOffset: '5' },
-      ],
-    });
-
-    expect(values(kept)).toEqual(['abort marker', 'abort marker']);
+    expect(keptValues(messages, '1@3', '2@5')).toEqual(['abort marker', 'abort marker']);
   });
 
   test("keeps a producer's records after its abort marker", () => {
@@ -94,12 +85,7 @@ describe('withoutAbortedTransactions', () => {
       marker(3, '1', COMMIT),
     ];
 
-    const kept = withoutAbortedTransactions({
-      messages,
-      abortedTransactions: [{ producerId: '1', firstOffset: '0' }],
-    });
-
-    expect(values(kept)).toEqual(['abort marker', 'committed later', 'commit marker']);
+    expect(keptValues(messages, '1@0')).toEqual(['abort marker', 'committed later', 'commit marker']);
   });
 
   test('a record whose key looks like an abort marker does not end an aborted transaction', () => {
@@ -110,12 +96,7 @@ describe('withoutAbortedTransactions', () => {
       marker(3, '1', ABORT),
     ];
 
-    const kept = withoutAbortedTransactions({
-      messages,
-      abortedTransactions: [{ producerId: '1', firstOffset: '0' }],
-    });
-
-    expect(values(kept)).toEqual(['abort marker']);
+    expect(keptValues(messages, '1@0')).toEqual(['abort marker']);
   });
 
   test('keeps records of the aborting producer written outside a transaction', () => {
@@ -125,11 +106,6 @@ describe('withoutAbortedTransactions', () => {
       marker(2, '1', ABORT),
     ];
 
-    const kept = withoutAbortedTransactions({
-      messages,
-      abortedTransactions: [{ producerId: '1', firstOffset: '0' }],
-    });
-
-    expect(values(kept)).toEqual(['not transactional', 'abort marker']);
+    expect(keptValues(messages, '1@0')).toEqual(['not transactional', 'abort marker']);
   });
 });
