@@ -50,12 +50,12 @@ describe('@relay/kafkajs', () => {
     });
   });
 
-  test('gives the values kafkajs exports under their names, and kafkajs itself as the default', async () => {
+  test("gives kafkajs's values under their names, ConfigResourceTypes too, and kafkajs itself as the default", async () => {
     const { stdout } = await inFreshNode(`
       const relay = await import('@relay/kafkajs');
-      console.log(JSON.stringify([typeof relay.Kafka, typeof relay.logLevel.INFO, typeof relay.default.ConfigResourceTypes]));
+      console.log(JSON.stringify([typeof relay.Kafka, relay.logLevel.INFO, relay.ConfigResourceTypes.TOPIC, typeof relay.default.KafkaJSError]));
     `);
 
-    expect(JSON.parse(stdout)).toEqual(['function', 'number', 'object']);
+    expect(JSON.parse(stdout)).toEqual(['function', 4, 2, 'function']);
   });
 });

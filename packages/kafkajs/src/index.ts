@@ -4,6 +4,11 @@
  * place before kafkajs loads, and ES modules evaluate their imports in order.
  */
 import './install-read-committed-filter.ts';
+import kafkajs from 'kafkajs';
 
 export * from 'kafkajs';
 export { default } from 'kafkajs';
+
+// Node's ES module loader does not detect every CommonJS export of kafkajs as a named one (vitest does,
+// so tests alone would not show it): those the relay uses are read from the default.
+export const { ConfigResourceTypes } = kafkajs;

@@ -1,5 +1,4 @@
-import type { Admin } from '@relay/kafkajs';
-import { ConfigResourceTypes } from '../kafkajs-enums.ts';
+import { type Admin, ConfigResourceTypes } from '@relay/kafkajs';
 import type { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import type { DesiredState } from './desired.ts';
 import type { CurrentSubject, CurrentTopic } from './plan.ts';

@@ -1,8 +1,7 @@
 import { derivedEvents, streams } from '@relay/events';
-import type { Admin } from '@relay/kafkajs';
+import { type Admin, ConfigResourceTypes } from '@relay/kafkajs';
 import { uniqueName } from '@relay/testkit';
 import { describe, expect, test } from '@relay/testkit/vitest';
-import { ConfigResourceTypes } from '../kafkajs-enums.ts';
 import { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import type { ProvisionConfig } from './config.ts';
 import { DEAD_LETTER_TOPIC } from './desired.ts';

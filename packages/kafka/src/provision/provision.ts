@@ -1,6 +1,5 @@
-import type { Admin } from '@relay/kafkajs';
+import { type Admin, ConfigResourceTypes } from '@relay/kafkajs';
 import { RelayError } from '../errors.ts';
-import { ConfigResourceTypes } from '../kafkajs-enums.ts';
 import type { SchemaRegistryAdmin } from '../schema-registry/admin.ts';
 import { readSubjects, readTopics } from './cluster-state.ts';
 import type { ProvisionConfig } from './config.ts';
