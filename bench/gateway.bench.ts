@@ -14,8 +14,9 @@
  * between two phases of the no-op server offered the same, as the floor); the gateway against itself
  * with the settings of BENCH_VARIANT (PRODUCER_THREAD=true: its Kafka client on a thread of its own), in
  * BENCH_PAIRS pairs (3) of a half-load and a closed-loop phase each; the gateway offered twice its
- * throughput (RSS and 503s); and where its CPU time goes (--cpu-prof, on a gateway of its own after the
- * measured phases). Bounded: each phase runs a fixed number of seconds, to 127.0.0.1 only.
+ * throughput (RSS and 503s); and where a request's CPU time goes, by part of the program (--cpu-prof, on a
+ * gateway and a no-op server of their own after the measured phases, see request-parts.ts). Bounded: each
+ * phase runs a fixed number of seconds, to 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -35,7 +36,15 @@ import { Kafka, logLevel } from '@relay/kafkajs';
 import { startCluster } from '@relay/testkit';
 import autocannon from 'autocannon';
 import getPort from 'get-port';
+import {
+  type Breakdown,
+  monotonicMicros,
+  readCpuProfile,
+  timeByFunction,
+  timeByPart,
+} from './cpu-profile.ts';
 import { openLoop, sender } from './open-loop.ts';
+import { requestPartOf, runtimePartOf } from './request-parts.ts';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
@@ -468,7 +477,6 @@ for (const [name, client] of Object.entries({
 
 // Built (or found in the cache) before any phase: its compilation is no phase's load-generator CPU.
 await sender();
-const profileDir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 // The V8 flags of services/gateway's start script (heap limits, GC), as a deployment runs it.
 const gatewayManifest = JSON.parse(
   readFileSync(fileURLToPath(new URL('../services/gateway/package.json', import.meta.url)), 'utf8'),
@@ -597,18 +605,27 @@ const overload = await offer(gateway.url, gatewayPid, Math.round(gatewayLoad.rps
 clearInterval(sampler);
 await stop(gateway.child);
 
-// Where the time goes: a gateway of its own under the same closed-loop load, with the profiler on.
-const profiled = await startServer(gatewayScript, gatewayEnvBench, [
-  ...v8Flags,
-  '--cpu-prof',
-  `--cpu-prof-dir=${profileDir}`,
-]);
-await load(profiled.url, profiled.child.pid ?? 0, { seconds: 2, connections: CONNECTIONS });
-const profiledLoad = await load(profiled.url, profiled.child.pid ?? 0, {
-  seconds: SECONDS,
-  connections: CONNECTIONS,
-});
-await stop(profiled.child);
+// Where the time goes: a gateway of its own, then a no-op server, under the same closed-loop load with
+// the profiler on; only the samples of the measured phase count.
+async function profiled(script: string, extraEnv: Record<string, string>, nodeArgs: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-profile-'));
+  const server = await startServer(script, extraEnv, [...nodeArgs, '--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const pid = server.child.pid ?? 0;
+  await load(server.url, pid, { seconds: 2, connections: CONNECTIONS });
+  const from = monotonicMicros();
+  const measured = await load(server.url, pid, { seconds: SECONDS, connections: CONNECTIONS });
+  const span = { from, to: monotonicMicros() };
+  await stop(server.child);
+  // One profile per thread, named CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main one.
+  const threadOf = (file: string) => Number(file.split('.').at(-3));
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.cpuprofile'))
+    .sort((a, b) => threadOf(a) - threadOf(b))
+    .map((file) => ({ thread: threadOf(file), path: join(dir, file) }));
+  return { load: measured, span, files };
+}
+const gatewayProfile = await profiled(gatewayScript, gatewayEnvBench, v8Flags);
+const noopProfile = await profiled(noopScript, {}, []);
 await cluster.stop();
 
 const row = (name: string, l: Load) =>
@@ -720,40 +737,36 @@ print(
   `gateway peak RSS at twice the load: ${peakRss.toFixed(0)} MB (target < 300 MB), 503s: ${overload.unavailable}`,
 );
 
-/** The 20 functions with the most self time in a --cpu-prof profile. */
-function hottest(file: string): string[] {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: {
-      id: number;
-      hitCount: number;
-      callFrame: { functionName: string; url: string; lineNumber: number };
-    }[];
-  };
-  const total = profile.nodes.reduce((sum, n) => sum + n.hitCount, 0);
-  const byFunction = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(packages|services)\//, '$1/');
-    const name = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + node.hitCount);
-  }
-  return [...byFunction]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 20)
-    .map(([name, hits]) => `  ${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
-}
-
-// One profile per thread, named CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main one.
-const threadOf = (file: string) => Number(file.split('.').at(-3));
-const profiles = readdirSync(profileDir)
-  .filter((f) => f.endsWith('.cpuprofile'))
-  .sort((a, b) => threadOf(a) - threadOf(b));
-for (const file of profiles) {
-  const thread =
-    threadOf(file) === 0 ? 'main thread (HTTP)' : `thread ${threadOf(file)} (the Kafka producer)`;
-  print();
+const mainThreadParts = (run: typeof gatewayProfile) => {
+  const main = run.files.find(({ thread }) => thread === 0);
+  if (main === undefined) throw new Error(`no main-thread profile among ${run.files.map((f) => f.path)}`);
+  return timeByPart(readCpuProfile(main.path), run.span, requestPartOf, runtimePartOf);
+};
+const gatewayParts = mainThreadParts(gatewayProfile);
+const noopParts = mainThreadParts(noopProfile);
+print();
+print(
+  `Where a request's CPU time goes on the HTTP thread, by part (--cpu-prof, each server profiled on its own under the closed loop: the gateway at ${gatewayProfile.load.rps.toFixed(0)} req/s, the no-op server at ${noopProfile.load.rps.toFixed(0)}; a part's share of the thread's busy samples, and that share of the thread's unprofiled CPU per request, ${gatewayLoad.mainThreadCpuMicros.toFixed(0)} and ${noopLoad.mainThreadCpuMicros.toFixed(0)} µs, in the median round above):`,
+);
+print(`  ${'part'.padEnd(48)} ${'gateway'.padStart(16)} ${'no-op server'.padStart(16)}`);
+const share = (parts: Breakdown, part: string) =>
+  (parts.entries.find(([name]) => name === part)?.[1] ?? 0) / Math.max(1, parts.busy);
+const cell = (fraction: number, micros: number) =>
+  `${(fraction * 100).toFixed(1).padStart(5)} % ${(fraction * micros).toFixed(1).padStart(5)} µs`;
+for (const part of new Set([...gatewayParts.entries, ...noopParts.entries].map(([name]) => name))) {
   print(
-    `Where the gateway's CPU time goes, ${thread} (self time; a profiled gateway of its own, ${profiledLoad.rps.toFixed(0)} req/s at ${CONNECTIONS} connections; ${profileDir}/${file}):`,
+    `  ${part.padEnd(48)} ${cell(share(gatewayParts, part), gatewayLoad.mainThreadCpuMicros).padStart(16)} ${cell(share(noopParts, part), noopLoad.mainThreadCpuMicros).padStart(16)}`,
   );
-  for (const line of hottest(join(profileDir, file))) print(line);
+}
+print(
+  `  (the thread was sampled busy ${((gatewayParts.busy / gatewayParts.sampled) * 100).toFixed(0)} % and ${((noopParts.busy / noopParts.sampled) * 100).toFixed(0)} % of the phase; a part is the first frame from the sampled function up that is the program's own or a dependency's, so a socket write is charged to the code that made it)`,
+);
+for (const { thread, path } of gatewayProfile.files) {
+  const name = thread === 0 ? 'main thread (HTTP)' : `thread ${thread} (the Kafka producer)`;
+  const functions = timeByFunction(readCpuProfile(path), gatewayProfile.span);
+  print();
+  print(`The gateway's 20 functions with the most self time, ${name} (of its busy samples; ${path}):`);
+  for (const [fn, micros] of functions.entries.slice(0, 20)) {
+    print(`  ${((micros / Math.max(1, functions.busy)) * 100).toFixed(1).padStart(5)} %  ${fn}`);
+  }
 }
