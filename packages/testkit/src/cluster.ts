@@ -1,4 +1,4 @@
-import { useAvailableContainerEngine } from './container-engine.ts';
+import { ensureContainerEngine } from './container-engine.ts';
 import { removeOrphanedContainers } from './container-owner.ts';
 import { type Images, imagesFromEnv } from './images.ts';
 import { type StartedKafka, startKafkaContainer } from './kafka-container.ts';
@@ -36,8 +36,16 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
   const givenBrokers = parseBrokers(env['KAFKA_BROKERS']);
   const givenRegistry = env['SCHEMA_REGISTRY_URL']?.trim() || undefined;
   if (givenBrokers === undefined || givenRegistry === undefined) {
-    useAvailableContainerEngine(env);
-    await removeOrphanedContainers();
+    try {
+      await ensureContainerEngine({ env });
+      await removeOrphanedContainers();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ClusterStartError(
+        `No container engine to start Kafka and the schema registry in: ${message}\n${HINTS}`,
+        { cause: error },
+      );
+    }
   }
 
   const images = { ...imagesFromEnv(env), ...options.images };
@@ -93,13 +101,13 @@ export function parseBrokers(value: string | undefined): string[] | undefined {
   return brokers === undefined || brokers.length === 0 ? undefined : brokers;
 }
 
+const HINTS =
+  '  Without Docker Hub access, build the images and start Podman first: npm run setup:infra\n' +
+  '  To use a running cluster instead, set KAFKA_BROKERS and SCHEMA_REGISTRY_URL.';
+
 function describeFailure(what: string, image: string, reason: unknown): string {
   const message = reason instanceof Error ? reason.message : String(reason);
-  return (
-    `Could not start ${what} from image ${image}: ${message}\n` +
-    '  Without Docker Hub access, build the images and start Podman first: npm run setup:infra\n' +
-    '  To use a running cluster instead, set KAFKA_BROKERS and SCHEMA_REGISTRY_URL.'
-  );
+  return `Could not start ${what} from image ${image}: ${message}\n${HINTS}`;
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

@@ -6,7 +6,7 @@ export {
   type StartClusterOptions,
   startCluster,
 } from './cluster.ts';
-export { useAvailableContainerEngine } from './container-engine.ts';
+export { type EngineState, ensureContainerEngine, useAvailableContainerEngine } from './container-engine.ts';
 export {
   containerOwnerArgs,
   containerOwnerLabels,
