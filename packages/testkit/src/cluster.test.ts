@@ -1,8 +1,13 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { ClusterStartError, parseBrokers, startCluster } from './cluster.ts';
 import { imagesFromEnv } from './images.ts';
 import { startSchemaRegistryContainer } from './schema-registry-container.ts';
 import { describe, expect, test } from './vitest/index.ts';
+
+const run = promisify(execFile);
 
 describe('parseBrokers', () => {
   test('splits a comma-separated list and trims each address', () => {
@@ -47,6 +52,34 @@ describe('startCluster', () => {
     await expect(failure).rejects.toBeInstanceOf(ClusterStartError);
     await expect(failure).rejects.toThrow(new RegExp(`${image}[\\s\\S]*npm run setup:infra`));
   });
+
+  // Where Docker's socket is, testcontainers falls back to it from a DOCKER_HOST that does not answer.
+  test.runIf(!existsSync('/var/run/docker.sock'))(
+    'names the remedy when no container engine answers',
+    { timeout: 60_000 },
+    async () => {
+      // A process of its own: testcontainers settles on an engine once per process.
+      const script = `
+      const { startCluster } = await import(${JSON.stringify(import.meta.resolve('./cluster.ts'))});
+      await startCluster().catch((error) => console.log(JSON.stringify({ name: error.name, message: error.message })));`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+        env: {
+          ...process.env,
+          DOCKER_HOST: 'unix:///nonexistent/relay-test-engine.sock',
+          KAFKA_BROKERS: '',
+          SCHEMA_REGISTRY_URL: '',
+        },
+        timeout: 50_000,
+      });
+
+      const failure = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+        name?: string;
+        message?: string;
+      };
+      expect(failure.name).toBe('ClusterStartError');
+      expect(failure.message).toMatch(/^No container engine[\s\S]*npm run setup:infra[\s\S]*KAFKA_BROKERS/);
+    },
+  );
 
   test('stopping removes the containers it started', { timeout: 120_000 }, async () => {
     const registry = await startSchemaRegistryContainer({ image: imagesFromEnv().schemaRegistry });
