@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { request } from 'node:http';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -103,6 +103,7 @@ function startPodmanService(socketPath: string, logFile: string): ChildProcess {
     detached: true,
     stdio: ['ignore', log, log],
   });
+  closeSync(log);
   // A spawn that failed leaves no pid, which waitUntilAnswering reports with the log's path.
   service.once('error', () => {});
   service.unref();
@@ -123,6 +124,7 @@ async function waitUntilAnswering(
       );
     }
     if (Date.now() > deadline) {
+      service.kill();
       throw new Error(`Podman's API did not answer on ${socketPath} within ${timeoutMs} ms; see ${logFile}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
