@@ -40,6 +40,8 @@ cgroup_manager = "cgroupfs"
 CONF
 }
 
+# packages/testkit's ensureContainerEngine starts it the same way when it is not running (after a reboot:
+# without systemd nothing starts it on demand); keep the two alike.
 start_service() {
   if engine_answers "$PODMAN_SOCKET"; then log "the Podman API already answers on $PODMAN_SOCKET"; return 0; fi
   mkdir -p "$(dirname "$PODMAN_SOCKET")" "$RELAY_CACHE_DIR"
