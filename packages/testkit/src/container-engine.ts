@@ -68,7 +68,8 @@ export async function ensureContainerEngine(
       options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       logFile,
     );
-    state = { started: true, pid: service.pid as number };
+    // No pid with the API answering: our start failed, and another one (a second test run) won the race.
+    if (service.pid !== undefined) state = { started: true, pid: service.pid };
   }
   useAvailableContainerEngine(env, podmanSocket);
   return state;
