@@ -365,6 +365,28 @@ describe('EventConsumer', () => {
     expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('2');
   }, 60_000);
 
+  test('transactional: outputs written though their answer was lost are written again when the aborted chunk is redone, not taken for duplicates of the aborted ones', async ({
+    stream,
+    topics,
+    cluster,
+    kafka,
+  }) => {
+    const network = losingResponses('Produce');
+    const { consumer, fulfilled, calls, outcomes } = await exactlyOnceOverLossyNetwork(
+      { stream, topics, cluster },
+      network,
+    );
+
+    await eventually(() => outcomes.includes('committed'), 30_000);
+    const outputs = await readAll(kafka, fulfilled.topic, 2, 30_000, 3_000);
+    await consumer.stop();
+    expect(network.lost).toBeGreaterThan(0);
+    expect(outcomes).toEqual(['aborted', 'committed']);
+    expect(calls).toEqual(['IW-1', 'IW-2', 'IW-1', 'IW-2']);
+    expect(outputs.map((o) => o.headers['ce_id'])).toEqual(['IW-1', 'IW-2']);
+    expect(await committedOffset(kafka, consumer.groupId, stream.definition.topic)).toBe('2');
+  }, 60_000);
+
   test('transactional: a commit that never reached the coordinator, and cannot be aborted either, is redone once', async ({
     stream,
     topics,

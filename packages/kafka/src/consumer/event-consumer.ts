@@ -241,8 +241,8 @@ export class EventConsumer {
   readonly #ownsProducer: boolean;
   readonly #producer: RecordProducer;
   #transactions: Producer | undefined;
-  /** Set when a transaction could not be aborted: its producer is stuck and must be replaced. */
-  #transactionsBroken = false;
+  /** Set when a transaction failed: its producer must be replaced before the next one (see `#usableTransactions`). */
+  #renewTransactions = false;
   readonly #stopping = new AbortController();
   readonly #boundMetrics = new Map<
     string,
@@ -281,17 +281,21 @@ export class EventConsumer {
   }
 
   /**
-   * The transactional producer, replaced first if the last one got stuck: kafkajs leaves a
-   * producer whose commit or abort failed in a state where every later transaction is refused.
-   * The new producer's InitProducerId, under the same transactional id, fences the old one and has
-   * the coordinator finish whatever it left: a commit under way completes, anything else is aborted.
+   * The transactional producer, replaced first if the last transaction failed. kafkajs leaves a
+   * producer whose commit or abort failed in a state where every later transaction is refused. And
+   * it rewinds its sequence numbers when a produce fails, though the broker may have written the
+   * batch (the answer was lost): under the same epoch, the redone chunk's batch would reuse that
+   * sequence and the broker would take it for a duplicate of the aborted one, acknowledged but never
+   * written. The new producer's InitProducerId, under the same transactional id, bumps the epoch
+   * (sequences start again), fences the old producer and has the coordinator finish whatever it
+   * left: a commit under way completes, anything else is aborted.
    */
   async #usableTransactions(): Promise<Producer> {
-    if (this.#transactionsBroken) {
+    if (this.#renewTransactions) {
       await this.#transactions?.disconnect().catch(() => {});
       this.#transactions = this.#transactionalProducer();
       await this.#transactions?.connect();
-      this.#transactionsBroken = false;
+      this.#renewTransactions = false;
     }
     if (this.#transactions === undefined) throw new Error('not a transactional consumer');
     return this.#transactions;
@@ -556,12 +560,12 @@ export class EventConsumer {
       });
       await transaction.commit();
     } catch (error) {
+      this.#renewTransactions = true;
       const aborted = await (transaction?.abort().then(
         () => true,
         () => false,
       ) ?? false);
       if (!aborted) {
-        this.#transactionsBroken = true;
         // The coordinator may have committed and only its answer been lost: redoing the chunk
         // would then write its outputs a second time.
         if (await this.#committedAfterAll(batch, last, heartbeat)) return;
@@ -584,7 +588,7 @@ export class EventConsumer {
   async #committedAfterAll(batch: Batch, last: string, heartbeat: () => Promise<void>): Promise<boolean> {
     const committed = await pRetry(
       async () => {
-        this.#transactionsBroken = true;
+        this.#renewTransactions = true;
         const producer = await this.#usableTransactions();
         // kafkajs sends a producer's InitProducerId with its first transaction; an empty one ends
         // without a request.
