@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { events } from '@relay/events';
+import { derivedEvents, events } from '@relay/events';
 import { eventually, readAll } from '@relay/kafka/test-support';
 import { type Admin, Kafka, logLevel } from '@relay/kafkajs';
 import { imagesFromEnv, type StartedKafkaCluster, startKafkaCluster } from '@relay/testkit';
@@ -96,6 +96,67 @@ function watchInSyncReplicas(admin: Admin, topics: readonly string[]) {
       await done;
     },
   };
+}
+
+const SCORING_COUNTERS =
+  /^relay_(quiz_answers|consumer_(records_processed|records_dead_lettered|handler_failures|unsettled))/;
+
+/** Every record of a topic, read from the beginning for `settleMs`, committed only or not. */
+async function recordsOf(kafka: Kafka, topic: string, readUncommitted: boolean, settleMs = 5_000) {
+  const consumer = kafka.consumer({
+    groupId: `${topic}-diagnosis-${randomBytes(3).toString('hex')}`,
+    maxWaitTimeInMs: 100,
+    readUncommitted,
+  });
+  const seen: { key: string; id: string; partition: number; offset: string }[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const id = message.headers?.['ce_id'];
+        seen.push({ key: String(message.key), id: String(id), partition, offset: message.offset });
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return seen;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/**
+ * Why scores are missing, for a failure message: whether the scorer has consumed the answers (its
+ * group's offsets against the topic's ends), published their scores at all (every record of the
+ * scores topic, aborted ones included) and committed them (what read-committed readers get, and
+ * each partition's last stable offset), and what its metrics count.
+ */
+async function whereScoresStopped(kafka: Kafka, quizUrl: string, keys: readonly string[]) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = async (topic: string) =>
+      (await admin.fetchTopicOffsets(topic)).map((p) => `${p.partition}:${p.high}`).join(' ');
+    const [group] = await admin.fetchOffsets({
+      groupId: 'quiz-scoring',
+      topics: [events.questionParticipation.topic],
+    });
+    const ofKeys = (records: Awaited<ReturnType<typeof recordsOf>>) =>
+      records.filter((r) => keys.includes(r.key)).map((r) => `${r.partition}@${r.offset} ${r.id}`);
+    const metrics = await fetch(`${quizUrl}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) =>
+      r.text(),
+    );
+    return {
+      answerEnds: await offsets(events.questionParticipation.topic),
+      scorerCommitted: group?.partitions.map((p) => `${p.partition}:${p.offset}`).join(' '),
+      scoresStableEnds: await offsets(derivedEvents.quizScore.topic),
+      scoresWritten: ofKeys(await recordsOf(kafka, derivedEvents.quizScore.topic, true)),
+      scoresCommitted: ofKeys(await recordsOf(kafka, derivedEvents.quizScore.topic, false)),
+      metrics: metrics.split('\n').filter((line) => SCORING_COUNTERS.test(line)),
+    };
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 test('three brokers, min.insync.replicas 2: with one stopped nothing is refused, with two stopped the gateway answers 503 and acknowledges nothing it did not store, and both consumers finish correctly once they return', async ({
@@ -311,8 +372,13 @@ test('three brokers, min.insync.replicas 2: with one stopped nothing is refused,
       (readyError: unknown) => String(readyError),
     );
     const short = board.filter((row) => row.questions_answered < QUESTIONS);
+    const where = await whereScoresStopped(
+      kafka,
+      system.quizUrl,
+      short.map((row) => `${run}:${row.user_id}`),
+    );
     throw new Error(
-      `${String(error)}: ${board.length} of ${PLAYERS} players on the board, ${short.length} short of ${QUESTIONS} answers (${JSON.stringify(short.slice(0, 5))}); /readyz ${ready}`,
+      `${String(error)}: ${board.length} of ${PLAYERS} players on the board, ${short.length} short of ${QUESTIONS} answers (${JSON.stringify(short.slice(0, 5))}); /readyz ${ready}; ${JSON.stringify(where)}`,
     );
   });
   const expected = Array.from({ length: PLAYERS }, (_, index) => {
