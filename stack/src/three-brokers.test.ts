@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { derivedEvents, events } from '@relay/events';
 import { eventually, readAll } from '@relay/kafka/test-support';
 import { type Admin, Kafka, logLevel } from '@relay/kafkajs';
@@ -101,14 +102,15 @@ function watchInSyncReplicas(admin: Admin, topics: readonly string[]) {
 const SCORING_COUNTERS =
   /^relay_(quiz_answers|consumer_(records_processed|records_dead_lettered|handler_failures|unsettled))/;
 
-/** Every record of a topic, read from the beginning for `settleMs`, committed only or not. */
-async function recordsOf(kafka: Kafka, topic: string, readUncommitted: boolean, settleMs = 5_000) {
+/** Every record of a topic, read from the beginning for `settleMs` once in the group, committed only or not. */
+async function recordsOf(kafka: Kafka, topic: string, readUncommitted: boolean, settleMs = 3_000) {
   const consumer = kafka.consumer({
     groupId: `${topic}-diagnosis-${randomBytes(3).toString('hex')}`,
     maxWaitTimeInMs: 100,
     readUncommitted,
   });
   const seen: { key: string; id: string; partition: number; offset: string }[] = [];
+  const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -118,7 +120,8 @@ async function recordsOf(kafka: Kafka, topic: string, readUncommitted: boolean, 
         seen.push({ key: String(message.key), id: String(id), partition, offset: message.offset });
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    await Promise.race([joined, delay(30_000)]);
+    await delay(settleMs);
     return seen;
   } finally {
     await consumer.disconnect();
@@ -372,10 +375,12 @@ test('three brokers, min.insync.replicas 2: with one stopped nothing is refused,
       (readyError: unknown) => String(readyError),
     );
     const short = board.filter((row) => row.questions_answered < QUESTIONS);
-    const where = await whereScoresStopped(
-      kafka,
-      system.quizUrl,
-      short.map((row) => `${run}:${row.user_id}`),
+    // Players short of answers or missing from the board, by their scores' key.
+    const unfinished = Array.from({ length: PLAYERS }, (_, index) => `player-${index + 1}`)
+      .filter((id) => !board.some((row) => row.user_id === id && row.questions_answered === QUESTIONS))
+      .map((id) => `${run}:${id}`);
+    const where = await whereScoresStopped(kafka, system.quizUrl, unfinished).catch(
+      (diagnosisError: unknown) => `no diagnosis: ${String(diagnosisError)}`,
     );
     throw new Error(
       `${String(error)}: ${board.length} of ${PLAYERS} players on the board, ${short.length} short of ${QUESTIONS} answers (${JSON.stringify(short.slice(0, 5))}); /readyz ${ready}; ${JSON.stringify(where)}`,
