@@ -225,6 +225,37 @@ describe('EventConsumer', () => {
     expect(await recordCount(kafka, consumer.deadLetterTopic)).toBe(0);
   });
 
+  test('partitions whose preparation (onAssigned) failed are prepared again before their records are handled, and the failure reaches nothing else', async ({
+    stream,
+  }) => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const preparations: string[] = [];
+      const handled: string[] = [];
+      const consumer = stream
+        .consumer('prepared-again', {
+          onAssigned: async () => {
+            preparations.push(handled.length === 0 ? 'before' : 'after');
+            if (preparations.length === 1) throw new Error('leaders moved while preparing');
+          },
+        })
+        .on(stream.definition, async ({ value }) => {
+          handled.push(value.event_id);
+        });
+      await stream.publish(instantWin('IW-1'));
+      await consumer.start();
+
+      await eventually(() => handled.length === 1, 30_000);
+      expect(preparations.slice(0, 2)).toEqual(['before', 'before']);
+      expect(consumer.running).toBe(true);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   test('starting on a topic that does not exist fails, naming it', async ({ kafka, cluster }) => {
     const missing = { ...events.instantWin, topic: 'adictiz.no-such-topic.v1' };
     const consumer = new EventConsumer({

@@ -110,7 +110,8 @@ export interface EventConsumerOptions {
   };
   /**
    * Called with the partitions this instance was given, after each rebalance; no record is
-   * handled until it resolves (e.g. to rebuild the state of those partitions).
+   * handled until it resolves (e.g. to rebuild the state of those partitions). If it rejects, it is
+   * called again before the next batch.
    */
   readonly onAssigned?: (assignment: Readonly<Record<string, readonly number[]>>) => Promise<void>;
   /** Derived events handlers publish, besides the subscribed ones: their schemas are resolved at start. */
@@ -124,6 +125,8 @@ export interface EventConsumerOptions {
   readonly metrics?: Registry;
   readonly logger?: ConsumerLogger;
 }
+
+type Assignment = Readonly<Record<string, readonly number[]>>;
 
 type BatchPayload = Pick<EachBatchPayload, 'batch' | 'resolveOffset' | 'heartbeat' | 'isRunning' | 'isStale'>;
 
@@ -256,7 +259,8 @@ export class EventConsumer {
   #consumer: Consumer | undefined;
   #crashed: Error | undefined;
   #running = false;
-  #assigned: Promise<void> = Promise.resolve();
+  /** The preparation (`onAssigned`) of the partitions last assigned, which batches wait for. */
+  #assigned: { readonly partitions: Assignment; readonly prepared: Promise<void> } | undefined;
 
   constructor(options: EventConsumerOptions) {
     this.#options = options;
@@ -349,12 +353,7 @@ export class EventConsumer {
       retry: { retries: 10 },
     });
     this.#consumer = consumer;
-    const { onAssigned } = this.#options;
-    if (onAssigned !== undefined) {
-      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        this.#assigned = onAssigned(payload.memberAssignment);
-      });
-    }
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.#prepare(payload.memberAssignment));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return;
       this.#crashed = payload.error;
@@ -455,6 +454,31 @@ export class EventConsumer {
     }
   }
 
+  /** Starts preparing newly assigned partitions (`onAssigned`); batches wait for it. */
+  #prepare(partitions: Assignment): void {
+    const { onAssigned } = this.#options;
+    if (onAssigned === undefined) return;
+    const prepared = onAssigned(partitions);
+    // Its failure is for the next batch to see, not the process: unobserved, it would end it.
+    prepared.catch(() => {});
+    this.#assigned = { partitions, prepared };
+  }
+
+  /**
+   * Resolves once the assigned partitions are prepared. A failed preparation (say, leaders moving
+   * while it read the cluster) fails this batch, to be fetched again, and is started again for it.
+   */
+  async #assignmentPrepared(): Promise<void> {
+    const assigned = this.#assigned;
+    if (assigned === undefined) return;
+    try {
+      await assigned.prepared;
+    } catch (error) {
+      if (this.#assigned === assigned) this.#prepare(assigned.partitions);
+      throw error;
+    }
+  }
+
   #setLag(batch: Batch, last: string): void {
     this.#metrics.lag.set(
       { group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) },
@@ -465,7 +489,7 @@ export class EventConsumer {
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: BatchPayload): Promise<void> {
     const route = this.#routes.get(batch.topic);
     if (route === undefined) return;
-    await this.#assigned;
+    await this.#assignmentPrepared();
     let last: string | undefined;
     try {
       for (const message of batch.messages) {
@@ -496,7 +520,7 @@ export class EventConsumer {
   }: BatchPayload): Promise<void> {
     const route = this.#routes.get(batch.topic);
     if (route === undefined) return;
-    await this.#assigned;
+    await this.#assignmentPrepared();
     const chunkSize = this.#options.transactional?.maxRecordsPerTransaction ?? 200;
     let outputs: OutgoingRecord[] = [];
     let last: string | undefined;
