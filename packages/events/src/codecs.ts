@@ -21,8 +21,11 @@ export interface Codec<T = unknown> {
    * The sender values under `pointer` that the decoded value does not hold exactly, to keep in
    * `extras`. Nested codecs report them field by field; by default, the whole value or nothing.
    */
-  leftovers?(raw: unknown, pointer: string): [string, unknown][];
+  leftovers?(raw: unknown, pointer: string): readonly (readonly [string, unknown])[];
 }
+
+/** Shared: most fields lose nothing, and a new empty array per field of every event was garbage. */
+const NO_LEFTOVERS: readonly (readonly [string, unknown])[] = [];
 
 /** `decoded`, when the caller has it already, is `codec.decode(raw)`: decoding once halves the cost. */
 export function leftoversOf<T>(
@@ -30,9 +33,9 @@ export function leftoversOf<T>(
   raw: unknown,
   pointer: string,
   decoded?: T,
-): [string, unknown][] {
+): readonly (readonly [string, unknown])[] {
   if (codec.leftovers !== undefined) return codec.leftovers(raw, pointer);
-  return losesNothing(codec, raw, decoded) ? [] : [[pointer, raw]];
+  return losesNothing(codec, raw, decoded) ? NO_LEFTOVERS : [[pointer, raw]];
 }
 
 /** Avro logical type carried on a TypeBox schema, read by the Avro generator. */

@@ -79,6 +79,11 @@ export interface EventDefinition<T extends NormalisedEvent = NormalisedEvent> ex
    * of every body was half of normalising one.
    */
   readonly containers: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /**
+   * The pointers of the read fields, when every field is read from every body (none has `when`):
+   * then normalising needs no set of its own per event.
+   */
+  readonly alwaysRead: ReadonlySet<string> | undefined;
 }
 
 const EXTRAS_DESCRIPTION =
@@ -152,6 +157,9 @@ export function defineEvent<F extends Fields, R extends string = never>(
     readFields,
     readTokens: new Map(readFields.map(([, field]) => [field.pointer, parsePointer(field.pointer)])),
     containers: containersOf(readFields),
+    alwaysRead: readFields.some(([, field]) => field.when !== undefined)
+      ? undefined
+      : new Set(readFields.map(([, field]) => field.pointer)),
   };
 }
 
@@ -245,7 +253,7 @@ export function buildEvent(
     received_at: receivedAt,
   };
   const extras: Record<string, string> = {};
-  const read = new Set<string>();
+  const readHere = definition.alwaysRead === undefined ? new Set<string>() : undefined;
   for (const [name, field] of definition.readFields) {
     if (field.when !== undefined && !field.when(body)) {
       event[name] = field.codec.decode(undefined);
@@ -254,10 +262,11 @@ export function buildEvent(
     const raw = getAt(body, definition.readTokens.get(field.pointer) ?? parsePointer(field.pointer));
     const decoded = field.codec.decode(raw);
     event[name] = decoded;
-    read.add(field.pointer);
+    readHere?.add(field.pointer);
     for (const [pointer, value] of leftoversOf(field.codec, raw, field.pointer, decoded))
       extras[pointer] = JSON.stringify(value);
   }
+  const read = readHere ?? definition.alwaysRead;
   const { containers } = definition;
   const rest: Record<string, string> = {};
   const visit = (
@@ -265,9 +274,11 @@ export function buildEvent(
     parent: string,
     known: ReadonlyMap<string, string>,
   ): void => {
-    for (const [key, value] of Object.entries(node)) {
+    // Keys, not entries: an array of pairs per object of every body was garbage to collect.
+    for (const key of Object.keys(node)) {
+      const value = node[key];
       const pointer = known.get(key) ?? `${parent}/${escapeToken(key)}`;
-      if (read.has(pointer)) continue;
+      if (read?.has(pointer)) continue;
       const inner = containers.get(pointer);
       // An empty container has no child to rebuild it from, so it is kept as sent.
       if (inner !== undefined && isRecord(value) && Object.keys(value).length > 0)

@@ -37,16 +37,19 @@ export function createApp(deps: GatewayDeps): Hono {
       event_type: c.req.param('eventType') ?? 'body',
       status: String(c.res.status),
     });
-    deps.logger.info(
-      {
-        requestId: c.get('requestId'),
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
-      },
-      'request',
-    );
+    // Asked first: the log line's object would be built for nothing on every request otherwise.
+    if (deps.logger.isLevelEnabled('info')) {
+      deps.logger.info(
+        {
+          requestId: c.get('requestId'),
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    }
   });
   app.route('/webhooks', webhookRoutes(deps));
   app.route('/', probeRoutes({ notReadyBecause: deps.notReadyBecause, registry: deps.metrics.registry }));

@@ -35,18 +35,17 @@ export interface ClientAddressOptions {
 export function clientAddress(options: ClientAddressOptions = {}) {
   const trusted = addressList(options.trustedProxies ?? []);
   const anyTrusted = (options.trustedProxies ?? []).length > 0;
-  return createMiddleware<{ Variables: ClientAddressVariables }>(
-    async function clientAddressMiddleware(c, next) {
-      let address = getConnInfo(c).remote.address ?? '';
-      if (anyTrusted && matches(trusted, address)) {
-        const hops = (c.req.header('x-forwarded-for') ?? '')
-          .split(',')
-          .map((hop) => hop.trim())
-          .filter(Boolean);
-        while (hops.length > 0 && matches(trusted, address)) address = hops.pop() ?? address;
-      }
-      c.set('clientAddress', address);
-      await next();
-    },
-  );
+  return createMiddleware<{ Variables: ClientAddressVariables }>(function clientAddressMiddleware(c, next) {
+    let address = getConnInfo(c).remote.address ?? '';
+    if (anyTrusted && matches(trusted, address)) {
+      const hops = (c.req.header('x-forwarded-for') ?? '')
+        .split(',')
+        .map((hop) => hop.trim())
+        .filter(Boolean);
+      while (hops.length > 0 && matches(trusted, address)) address = hops.pop() ?? address;
+    }
+    c.set('clientAddress', address);
+    // Returned, not awaited: see "Middleware" in routes/webhooks.ts.
+    return next();
+  });
 }

@@ -25,7 +25,8 @@ export function rawBody(options: RawBodyOptions) {
       if (Number(declared) > options.maxBytes) throw options.tooLarge();
       c.set('rawBody', new Uint8Array(await c.req.arrayBuffer()));
     }
-    await next();
+    // Returned, not awaited: see "Middleware" in routes/webhooks.ts.
+    return next();
   });
 }
 

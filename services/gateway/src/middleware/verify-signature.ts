@@ -18,7 +18,7 @@ export function verifySignature(options: VerifySignatureOptions) {
   for (const [source, auth] of Object.entries(options.sources)) {
     if (auth.signingSecret !== undefined) verifiers.set(source, new Webhook(auth.signingSecret));
   }
-  return createMiddleware<{ Variables: RawBodyVariables }>(async function verifySignatureMiddleware(c, next) {
+  return createMiddleware<{ Variables: RawBodyVariables }>(function verifySignatureMiddleware(c, next) {
     const verifier = verifiers.get(c.req.param('source') ?? '');
     if (verifier !== undefined) {
       try {
@@ -34,6 +34,7 @@ export function verifySignature(options: VerifySignatureOptions) {
         );
       }
     }
-    await next();
+    // Returned, not awaited: see "Middleware" in routes/webhooks.ts.
+    return next();
   });
 }

@@ -1,6 +1,8 @@
 import type { Delivery } from '@relay/kafka';
 import { DeliveryWindow, type DeliveryWindowOptions } from './delivery-window.ts';
 
+const asDuplicate = (delivery: Delivery) => ({ delivery, duplicate: true });
+
 /**
  * Remembers where each event was published, for a window, so a redelivery is answered without
  * publishing again. A delivery still in flight is shared: fifty concurrent copies of one event
@@ -21,25 +23,31 @@ export class Deduplicator {
    * `publish` is handed `remember`, for a delivery acknowledged after `publish` gave up on it
    * (a deadline): a redelivery is then a duplicate.
    */
-  async once(
+  once(
     topic: string,
     eventId: string,
     publish: (remember: (delivery: Delivery) => void) => Promise<Delivery>,
   ): Promise<{ delivery: Delivery; duplicate: boolean }> {
     const key = this.#published.keyOf(topic, eventId);
     const known = this.#published.get(key);
-    if (known !== undefined) return { delivery: known, duplicate: true };
+    if (known !== undefined) return Promise.resolve({ delivery: known, duplicate: true });
     const inFlightKey = `${topic}/${eventId}`;
     const pending = this.#inFlight.get(inFlightKey);
-    if (pending !== undefined) return { delivery: await pending, duplicate: true };
+    if (pending !== undefined) return pending.then(asDuplicate);
     const publishing = publish((late) => this.#published.set(key, late));
     this.#inFlight.set(inFlightKey, publishing);
-    try {
-      const delivery = await publishing;
-      this.#published.set(key, delivery);
-      return { delivery, duplicate: false };
-    } finally {
-      this.#inFlight.delete(inFlightKey);
-    }
+    // Chained, not awaited in an async function: that function's frame would be held, as garbage
+    // to copy, for the whole publish of every request in flight.
+    return publishing.then(
+      (delivery) => {
+        this.#inFlight.delete(inFlightKey);
+        this.#published.set(key, delivery);
+        return { delivery, duplicate: false };
+      },
+      (error: unknown) => {
+        this.#inFlight.delete(inFlightKey);
+        throw error;
+      },
+    );
   }
 }

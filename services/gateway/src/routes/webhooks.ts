@@ -30,6 +30,8 @@ export interface WebhookDeps {
 
 type Env = { Variables: ClientAddressVariables & RawBodyVariables & RequestIdVariables };
 
+const ignoreFailure = (): void => {};
+
 const JSON_CONTENT_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
 export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
@@ -67,12 +69,18 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
   });
 
   // Sender checks first: an unauthenticated body is never read.
+  //
+  // Middleware: the ones with nothing to do after the handler return `next()` rather than await
+  // it, and the handler chains its publish rather than awaiting it. An async function suspended on
+  // an await keeps its frame on the heap until it resumes: with each request's whole publish in
+  // between, that was ≈ 0.8 KB a layer of every request in flight, copied by each young-generation
+  // garbage collection (at 200 requests in flight the collector took a fifth of the HTTP thread).
   app.post(
     '/:source/:eventType?',
     authenticate({ sources: config.auth }),
     readBody,
     verifySignature({ sources: config.auth }),
-    async (c) => {
+    (c) => {
       const receivedAt = Date.now();
       const source = c.req.param('source');
       const eventTypeFromUrl = c.req.param('eventType');
@@ -127,44 +135,49 @@ export function webhookRoutes(deps: WebhookDeps): Hono<Env> {
       }
       const { event, key } = result;
       const definition = deps.catalogue.as(result.definition);
-      const stopTimer = metrics.publishSeconds.startTimer({ topic: definition.topic });
-      try {
-        const { topic } = definition;
-        const { delivery, duplicate } = await deps.dedupe.once(topic, event.event_id, (remember) => {
+      const { topic } = definition;
+      const stopTimer = metrics.publishSeconds.startTimer({ topic });
+      // Chained, not awaited: see "Middleware" above.
+      return deps.dedupe
+        .once(topic, event.event_id, (remember) => {
           const sending = deps.producer.send({
             topic,
             key,
             value: serde.encode(definition, event),
             headers: cloudEventHeaders(definition, event, c.req.header('traceparent')),
           });
-          // An acknowledgement after the deadline still counts.
-          sending.then(remember).catch(() => {});
+          // An acknowledgement after the deadline still counts; a failure is the deadline's to report.
+          sending.then(remember, ignoreFailure);
           return withDeadline(
             sending,
             config.publishDeadlineMs,
             () =>
               new RelayError('KAFKA_UNAVAILABLE', `not acknowledged within ${config.publishDeadlineMs} ms`),
           );
-        });
-        if (!duplicate) stopTimer();
-        return jsonResponse(
-          {
-            event_id: event.event_id,
-            duplicate,
-            topic: delivery.topic,
-            partition: delivery.partition,
-            offset: delivery.offset,
+        })
+        .then(
+          ({ delivery, duplicate }) => {
+            if (!duplicate) stopTimer();
+            return jsonResponse(
+              {
+                event_id: event.event_id,
+                duplicate,
+                topic: delivery.topic,
+                partition: delivery.partition,
+                offset: delivery.offset,
+              },
+              duplicate ? 200 : 202,
+              requestId,
+            );
           },
-          duplicate ? 200 : 202,
-          requestId,
+          (error: unknown) => {
+            if (error instanceof RelayError && error.retriable) {
+              deps.logger.warn({ err: error, requestId, eventId: event.event_id }, 'publish failed');
+              throw problem('unavailable', error.message, { retryAfterSeconds: config.retryAfterSeconds });
+            }
+            throw error;
+          },
         );
-      } catch (error) {
-        if (error instanceof RelayError && error.retriable) {
-          deps.logger.warn({ err: error, requestId, eventId: event.event_id }, 'publish failed');
-          throw problem('unavailable', error.message, { retryAfterSeconds: config.retryAfterSeconds });
-        }
-        throw error;
-      }
     },
   );
   return app;
