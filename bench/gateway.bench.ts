@@ -5,10 +5,12 @@
  *   3. raw kafkajs, and raw @platformatic/kafka (the gateway's client, without its batching), producing
  *      the same pre-encoded records (one send per record, and batched; run first, so that the broker
  *      is warm for the others),
- * 1 and 2 with 50 closed-loop connections (autocannon), alternating over BENCH_ROUNDS rounds (5), each
- * gateway phase against the mean of the no-op phases around it, the throughput ratio being the median
- * of the rounds' ratios, every phase saying where the machine's CPU went (the server, its HTTP thread, the
- * load generator, the rest: the broker mostly); two gateway instances sharing those connections against
+ * 1 and 2 with 200 closed-loop connections (autocannon; CONNECTIONS says why so many), alternating over
+ * BENCH_ROUNDS rounds (5) with a publish-only server (publish-only-server.ts: HTTP and the gateway's
+ * durable write, nothing else), each phase against the mean of the no-op phases around it, the
+ * throughput ratio being the median of the rounds' ratios, then one round at 50 connections, every
+ * phase saying where the machine's CPU went (the server, its HTTP thread, the load generator, the rest:
+ * the broker mostly); two gateway instances sharing those connections against
  * one, in BENCH_INSTANCE_PAIRS pairs (2); then, at an even rate (open-loop.ts, a Go sender), the gateway
  * offered half its throughput in BENCH_HALF_PHASES phases (3; p99, the median phase's the figure, each
  * between two phases of the no-op server offered the same, as the floor); the gateway against itself
@@ -47,7 +49,16 @@ import { openLoop, sender } from './open-loop.ts';
 import { requestPartOf, runtimePartOf } from './request-parts.ts';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
+/**
+ * Closed-loop connections: enough that each server is measured at its throughput, busy rather than
+ * waiting. A webhook the gateway accepts waits for Kafka's acknowledgement (acks=all, after the linger),
+ * which the no-op server's answer does not: at 50 connections the publish-only server (below), which
+ * does nothing but that write, made only a third of the no-op server's rate, its HTTP thread idle half
+ * the time, so the loop measured the write's round trip, not the server. At 200 it made two thirds;
+ * the no-op server is saturated at either. The benchmark still prints a round at FEW_CONNECTIONS.
+ */
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 200);
+const FEW_CONNECTIONS = 50;
 /**
  * Open-loop senders open connections as they need them, up to this: at twice the load enough that the
  * gateway's in-flight bound, not the client, refuses the excess; at half the load enough that a slow
@@ -455,6 +466,7 @@ async function rawThroughput(client: RawClient, batchSize: number, concurrency: 
 
 const gatewayScript = fileURLToPath(new URL('../services/gateway/src/main.ts', import.meta.url));
 const noopScript = fileURLToPath(new URL('./noop-server.ts', import.meta.url));
+const publishOnlyScript = fileURLToPath(new URL('./publish-only-server.ts', import.meta.url));
 const gatewayEnv = { ...env, ADICTIZ_TOKEN: TOKEN, ADICTIZ_ALLOWED_IPS: '127.0.0.1', LOG_LEVEL: 'warn' };
 
 print(
@@ -491,9 +503,12 @@ const gatewayEnvBench = { ...gatewayEnv, MAX_IN_FLIGHT: '256' };
 const gateway = await startServer(gatewayScript, gatewayEnvBench, v8Flags);
 const gatewayPid = gateway.child.pid ?? 0;
 print(`gateway started as services/gateway's start script does: ${v8Flags.join(' ')}`);
+const publishOnly = await startServer(publishOnlyScript, gatewayEnvBench, v8Flags);
+const publishOnlyPid = publishOnly.child.pid ?? 0;
 // Warm-up, long enough for the broker to have compiled the path of records with CloudEvents headers.
 await load(noop.url, noopPid, { seconds: 2, connections: CONNECTIONS });
 await load(gateway.url, gatewayPid, { seconds: 5, connections: CONNECTIONS });
+await load(publishOnly.url, publishOnlyPid, { seconds: 2, connections: CONNECTIONS });
 
 // Both at the same concurrency, alternating, each gateway phase compared with the mean of the no-op
 // phases just before and just after it, so that the shared machine's drift falls on both sides
@@ -513,22 +528,35 @@ const meanOf = (a: Load, b: Load): Load => ({
   restCpuMicros: mean(a.restCpuMicros, b.restCpuMicros),
   machine: { busy: mean(a.machine.busy, b.machine.busy), steal: mean(a.machine.steal, b.machine.steal) },
 });
-const rounds: { noop: Load; gateway: Load }[] = [];
+const rounds: { noop: Load; gateway: Load; publishOnly: Load }[] = [];
+const percentOf = (part: Load, whole: Load) => `${((part.rps / whole.rps) * 100).toFixed(1)} %`;
 let noopBefore = await load(noop.url, noopPid, { seconds: SECONDS, connections: CONNECTIONS });
 for (let round = 1; round <= ROUNDS; round++) {
   const gatewayRound = await load(gateway.url, gatewayPid, { seconds: SECONDS, connections: CONNECTIONS });
+  const publishOnlyRound = await load(publishOnly.url, publishOnlyPid, {
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+  });
   const noopAfter = await load(noop.url, noopPid, { seconds: SECONDS, connections: CONNECTIONS });
   const noopRound = meanOf(noopBefore, noopAfter);
   noopBefore = noopAfter;
-  rounds.push({ noop: noopRound, gateway: gatewayRound });
+  rounds.push({ noop: noopRound, gateway: gatewayRound, publishOnly: publishOnlyRound });
   print(
-    `round ${round}: no-op ${noopRound.rps.toFixed(0)} req/s, gateway ${gatewayRound.rps.toFixed(0)} req/s (${((gatewayRound.rps / noopRound.rps) * 100).toFixed(1)} %)`,
+    `round ${round}: no-op ${noopRound.rps.toFixed(0)} req/s, gateway ${gatewayRound.rps.toFixed(0)} req/s (${percentOf(gatewayRound, noopRound)}), publish-only ${publishOnlyRound.rps.toFixed(0)} req/s (${percentOf(publishOnlyRound, noopRound)})`,
   );
 }
+// The same three at FEW_CONNECTIONS, once: how far a loop of few connections is from measuring throughput.
+const fewConnections = { seconds: SECONDS, connections: FEW_CONNECTIONS };
+const few = {
+  noop: await load(noop.url, noopPid, fewConnections),
+  gateway: await load(gateway.url, gatewayPid, fewConnections),
+  publishOnly: await load(publishOnly.url, publishOnlyPid, fewConnections),
+};
+await stop(publishOnly.child);
 const byRatio = [...rounds].sort((a, b) => a.gateway.rps / a.noop.rps - b.gateway.rps / b.noop.rps);
 const median = byRatio[Math.floor(byRatio.length / 2)] ?? rounds[0];
 if (median === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
-const { noop: noopLoad, gateway: gatewayLoad } = median;
+const { noop: noopLoad, gateway: gatewayLoad, publishOnly: publishOnlyLoad } = median;
 
 const secondInstance = await startServer(gatewayScript, gatewayEnvBench, v8Flags);
 const instances = [
@@ -641,6 +669,10 @@ print(
 );
 print(row(`no-op Hono server, ${CONNECTIONS} connections`, noopLoad));
 print(row(`gateway, ${CONNECTIONS} connections`, gatewayLoad));
+print(row(`publish-only server, ${CONNECTIONS} connections`, publishOnlyLoad));
+print(row(`no-op Hono server, ${FEW_CONNECTIONS} connections`, few.noop));
+print(row(`gateway, ${FEW_CONNECTIONS} connections`, few.gateway));
+print(row(`publish-only server, ${FEW_CONNECTIONS} connections`, few.publishOnly));
 print(row(`no-op offered half that, evenly (before)`, noopHalfBefore));
 print(row(`gateway offered half that (median phase)`, halfLoad));
 print(row(`no-op offered half that, evenly (after)`, noopHalfAfter));
@@ -673,7 +705,13 @@ for (const { name, single, batched } of raw) {
 }
 print();
 print(
-  `gateway / no-op Hono throughput: ${((gatewayLoad.rps / noopLoad.rps) * 100).toFixed(1)} % (median of ${ROUNDS} rounds' ratios; target >= 40 %)`,
+  `gateway / no-op Hono throughput: ${percentOf(gatewayLoad, noopLoad)} (median of ${ROUNDS} rounds' ratios, ${CONNECTIONS} connections; target >= 40 %)`,
+);
+print(
+  `  gateway / publish-only server: ${percentOf(gatewayLoad, publishOnlyLoad)} (what validating, normalising, encoding and deduplicating leave of HTTP with a durable write); publish-only / no-op: ${percentOf(publishOnlyLoad, noopLoad)}`,
+);
+print(
+  `  at ${FEW_CONNECTIONS} connections, one round: gateway / no-op ${percentOf(few.gateway, few.noop)}, publish-only / no-op ${percentOf(few.publishOnly, few.noop)} (the HTTP threads busy ${mainThreadBusy(few.gateway).toFixed(0)} and ${mainThreadBusy(few.publishOnly).toFixed(0)} %: the loop waits on Kafka's acknowledgements)`,
 );
 for (const { name, single } of raw) {
   print(
