@@ -19,8 +19,13 @@ type Client = keyof typeof clients;
 
 async function consumeAll(kafka: Kafka, topic: string, count: number) {
   const consumer = kafka.consumer({ groupId: `${topic}-reader`, maxWaitTimeInMs: 100 });
-  const seen: { partition: number; offset: string; key: string | undefined; value: string | undefined }[] =
-    [];
+  const seen: {
+    partition: number;
+    offset: string;
+    key: string | undefined;
+    value: string | undefined;
+    headers: Record<string, string | undefined>;
+  }[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
@@ -35,6 +40,9 @@ async function consumeAll(kafka: Kafka, topic: string, count: number) {
           offset: message.offset,
           key: message.key?.toString(),
           value: message.value?.toString(),
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString()]),
+          ),
         });
         if (seen.length >= count) {
           clearTimeout(timer);
@@ -216,6 +224,35 @@ describe.each(Object.keys(clients) as Client[])('BatchingRecordProducer on %s', 
       expect(at.get(`${delivery.partition}/${delivery.offset}`)).toBe(`v${i}`);
     });
     expect(new Set(deliveries.map((d) => `${d.partition}/${d.offset}`)).size).toBe(40);
+  });
+
+  test('each record carries its own header values, whether they repeat from record to record or not', async ({
+    cluster,
+    kafka,
+    topics,
+  }) => {
+    const topic = await topics.create('headers');
+    const headersOf = (i: number) => ({
+      n: String(i),
+      kind: i % 3 === 0 ? 'rare' : 'common',
+      'content-type': 'application/avro',
+    });
+    const producer = producerOf(kafka, cluster.brokers)({ lingerMs: 10 });
+    await producer.connect();
+    try {
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          producer.send({ topic, key: null, value: Buffer.from(`v${i}`), headers: headersOf(i) }),
+        ),
+      );
+    } finally {
+      await producer.disconnect();
+    }
+
+    const stored = await consumeAll(kafka, topic, 30);
+
+    expect(stored).toHaveLength(30);
+    for (const { value, headers } of stored) expect(headers).toEqual(headersOf(Number(value?.slice(1))));
   });
 
   test('a publish that fails rejects with a retriable error and marks the producer unhealthy', async ({

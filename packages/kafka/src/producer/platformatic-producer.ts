@@ -40,12 +40,30 @@ function toBytes(value: string | Buffer): Buffer {
   return typeof value === 'string' ? Buffer.from(value) : value;
 }
 
+/**
+ * The last value of each header name and its bytes: most values repeat from record to record (the
+ * spec version, the event's type and source, the content type), and their bytes are then not made
+ * again. The client only copies them into the request.
+ */
+const lastValues = new Map<string, string>();
+const lastValueBytes = new Map<string, Buffer>();
+
+function valueBytes(name: string, value: string | Buffer): Buffer {
+  if (typeof value !== 'string') return value;
+  const last = lastValueBytes.get(name);
+  if (last !== undefined && lastValues.get(name) === value) return last;
+  const bytes = Buffer.from(value);
+  lastValues.set(name, value);
+  lastValueBytes.set(name, bytes);
+  return bytes;
+}
+
 /** Kafka headers as @platformatic/kafka takes them: a map keyed by name bytes, one entry per value. */
 function headerMap(headers: RecordHeaders): Map<Buffer, Buffer> {
   const map = new Map<Buffer, Buffer>();
   for (const name in headers) {
     const value = headers[name] as string | Buffer | (string | Buffer)[];
-    if (!Array.isArray(value)) map.set(headerName(name), toBytes(value));
+    if (!Array.isArray(value)) map.set(headerName(name), valueBytes(name, value));
     // A map's keys are compared by identity: a fresh key object per value keeps them all.
     else for (const each of value) map.set(Buffer.from(name), toBytes(each));
   }
