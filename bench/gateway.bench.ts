@@ -16,9 +16,10 @@
  * between two phases of the no-op server offered the same, as the floor); the gateway against itself
  * with the settings of BENCH_VARIANT (PRODUCER_THREAD=true: its Kafka client on a thread of its own), in
  * BENCH_PAIRS pairs (3) of a half-load and a closed-loop phase each; the gateway offered twice its
- * throughput (RSS and 503s); and where a request's CPU time goes, by part of the program (--cpu-prof, on a
- * gateway and a no-op server of their own after the measured phases, see request-parts.ts). Bounded: each
- * phase runs a fixed number of seconds, to 127.0.0.1 only.
+ * throughput (RSS and 503s), then from 2,000 connections (twice MAX_CONNECTIONS); and where a request's
+ * CPU time goes, by part of the program (--cpu-prof, on a gateway and a no-op server of their own after
+ * the measured phases, see request-parts.ts). Bounded: each phase runs a fixed number of seconds, to
+ * 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -65,6 +66,12 @@ const FEW_CONNECTIONS = 50;
  * moment shows as latency rather than as requests not sent.
  */
 const OPEN_LOOP_CONNECTIONS = 600;
+/**
+ * Then twice the load again from twice as many connections as the gateway serves (MAX_CONNECTIONS,
+ * 1,000 by default): the ones beyond are closed at once, and memory must stay bounded all the same.
+ * Unbounded, 2,000 connections took the heap past its 192 MB (see docs/operations.md).
+ */
+const FLOOD_CONNECTIONS = 2_000;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 /**
  * A 10-s phase's p99 is its worst 1 %: on this shared machine a single scheduling stall decides it (the
@@ -365,6 +372,7 @@ async function gatewayMetrics(url: string) {
     );
   return {
     publishes,
+    connectionsDropped: Number(/^relay_gateway_connections_dropped_total (\S+)$/m.exec(text)?.[1] ?? 0),
     loopDelay: { p99: loopDelayMs('p99'), max: loopDelayMs('max') },
     majorGcs: gc('major', 'count'),
     majorGcSeconds: gc('major', 'sum'),
@@ -625,12 +633,21 @@ for (let pair = 0; pair < PAIRS; pair++) {
 }
 await stop(varied.child);
 
-let peakRss = rssMb(gatewayPid);
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, rssMb(gatewayPid));
-}, 200);
-const overload = await offer(gateway.url, gatewayPid, Math.round(gatewayLoad.rps * 2), OPEN_LOOP_CONNECTIONS);
-clearInterval(sampler);
+/** The load `offer`ed, and the gateway's peak RSS meanwhile. */
+async function offerWatchingRss(rate: number, connections: number) {
+  let peak = rssMb(gatewayPid);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(gatewayPid));
+  }, 200);
+  const offered = await offer(gateway.url, gatewayPid, rate, connections);
+  clearInterval(sampler);
+  return { offered, peakRss: Math.max(peak, rssMb(gatewayPid)) };
+}
+const twiceRate = Math.round(gatewayLoad.rps * 2);
+const { offered: overload, peakRss } = await offerWatchingRss(twiceRate, OPEN_LOOP_CONNECTIONS);
+const droppedBefore = (await gatewayMetrics(gateway.url)).connectionsDropped;
+const { offered: flood, peakRss: floodPeakRss } = await offerWatchingRss(twiceRate, FLOOD_CONNECTIONS);
+const dropped = (await gatewayMetrics(gateway.url)).connectionsDropped - droppedBefore;
 await stop(gateway.child);
 
 // Where the time goes: a gateway of its own, then a no-op server, under the same closed-loop load with
@@ -677,6 +694,7 @@ print(row(`no-op offered half that, evenly (before)`, noopHalfBefore));
 print(row(`gateway offered half that (median phase)`, halfLoad));
 print(row(`no-op offered half that, evenly (after)`, noopHalfAfter));
 print(row(`gateway offered twice, evenly, ≤${OPEN_LOOP_CONNECTIONS} conn.`, overload));
+print(row(`gateway offered twice, ≤${FLOOD_CONNECTIONS} conn.`, flood));
 instancePairs.forEach(({ one, two }, i) => {
   print(row(`gateway, ${CONNECTIONS} conn. (instance pair ${i + 1})`, one));
   print(row(`2 gateways, ${CONNECTIONS / 2} conn. each (pair ${i + 1})`, two));
@@ -773,6 +791,9 @@ print(
 }
 print(
   `gateway peak RSS at twice the load: ${peakRss.toFixed(0)} MB (target < 300 MB), 503s: ${overload.unavailable}`,
+);
+print(
+  `  from ${FLOOD_CONNECTIONS} connections: peak RSS ${floodPeakRss.toFixed(0)} MB, 503s: ${flood.unavailable}, connections closed at once (beyond MAX_CONNECTIONS): ${dropped}`,
 );
 
 const mainThreadParts = (run: typeof gatewayProfile) => {

@@ -1,4 +1,5 @@
-import { listeningSockets } from '@relay/testkit';
+import type { Socket } from 'node:net';
+import { getOver, listeningSockets, openConnection } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 import { type Listening, listen } from './listen.ts';
 
@@ -68,3 +69,49 @@ test('after close the port is free again', async () => {
     await again.close();
   }
 });
+
+test('beyond maxConnections a new connection is closed at once and counted; the open ones are still served', async () => {
+  let dropped = 0;
+  const listening = await listen({
+    fetch: fetchHello,
+    port: 0,
+    host: '127.0.0.1',
+    maxConnections: 2,
+    onConnectionDropped: () => {
+      dropped += 1;
+    },
+  });
+  const open: Socket[] = [];
+  try {
+    for (let i = 0; i < 2; i++) open.push((await openConnection(listening.port)).socket);
+    const third = await openConnection(listening.port);
+    open.push(third.socket);
+
+    await third.closed;
+
+    expect(dropped).toBe(1);
+    for (const socket of open.slice(0, 2))
+      expect(await getOver(socket, '/')).toMatch(/^HTTP\/1.1 200 OK\r\n/);
+  } finally {
+    for (const socket of open) socket.destroy();
+    await listening.close();
+  }
+});
+
+test.runIf(process.platform === 'linux')(
+  'maxConnections is shared between the sockets listening together',
+  async () => {
+    const listening = await listen({
+      fetch: fetchHello,
+      port: 0,
+      host: '127.0.0.1',
+      sockets: 4,
+      maxConnections: 10,
+    });
+    try {
+      expect(listening.servers.map((server) => server.maxConnections)).toEqual([3, 3, 3, 3]);
+    } finally {
+      await listening.close();
+    }
+  },
+);

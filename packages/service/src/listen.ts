@@ -15,6 +15,14 @@ export interface ListenOptions {
    * 10 s; with eight, every request was answered, the slowest after 2.7–3.4 s.
    */
   readonly sockets?: number;
+  /**
+   * Connections open at once at most, shared evenly between the sockets (the kernel spreads new
+   * connections over them about evenly); beyond, Node closes a new connection as soon as it is
+   * accepted. Unbounded unless told. Why a gateway bounds them: see its `MAX_CONNECTIONS`.
+   */
+  readonly maxConnections?: number;
+  /** Called for each connection closed because of `maxConnections`. */
+  readonly onConnectionDropped?: () => void;
 }
 
 export interface Listening {
@@ -27,12 +35,17 @@ export interface Listening {
 /** Serves `fetch` on `host:port`, over as many sockets as asked where the platform can share a port. */
 export async function listen(options: ListenOptions): Promise<Listening> {
   const sockets = process.platform === 'linux' ? (options.sockets ?? 1) : 1;
+  const server = () => {
+    const created = createAdaptorServer({ fetch: options.fetch }) as Server;
+    if (options.maxConnections !== undefined) {
+      created.maxConnections = Math.ceil(options.maxConnections / sockets);
+    }
+    const { onConnectionDropped } = options;
+    if (onConnectionDropped !== undefined) created.on('drop', onConnectionDropped);
+    return created;
+  };
   if (sockets === 1) {
-    const server = await listening(createAdaptorServer({ fetch: options.fetch }) as Server, {
-      port: options.port,
-      host: options.host,
-    });
-    return listeningOn([server]);
+    return listeningOn([await listening(server(), { port: options.port, host: options.host })]);
   }
   // A socket without SO_REUSEPORT cannot bind a port that sockets with it hold: a second instance on
   // the same port fails here, as with one socket, instead of silently taking half the connections.
@@ -40,13 +53,7 @@ export async function listen(options: ListenOptions): Promise<Listening> {
   const servers: Server[] = [];
   try {
     for (let i = 0; i < sockets; i++) {
-      servers.push(
-        await listening(createAdaptorServer({ fetch: options.fetch }) as Server, {
-          port,
-          host: options.host,
-          reusePort: true,
-        }),
-      );
+      servers.push(await listening(server(), { port, host: options.host, reusePort: true }));
     }
   } catch (error) {
     await listeningOn(servers).close();

@@ -8,6 +8,8 @@ export interface RunnableService {
   start(): Promise<void>;
   /** Finishes the work in progress and closes its connections. */
   stop(): Promise<void>;
+  /** Told of each connection closed at once because `maxConnections` were open (to count them). */
+  readonly connectionDropped?: () => void;
 }
 
 export interface ServiceProcessConfig {
@@ -17,6 +19,8 @@ export interface ServiceProcessConfig {
   readonly shutdownTimeoutMs: number;
   /** Sockets listening on the port (see `listen`); one unless told. */
   readonly listenSockets?: number;
+  /** Connections open at once at most (see `listen`); unbounded unless told. */
+  readonly maxConnections?: number;
 }
 
 /**
@@ -43,6 +47,8 @@ export function runService<C extends ServiceProcessConfig>(options: {
     port: config.port,
     host: config.host,
     sockets: config.listenSockets ?? 1,
+    ...(config.maxConnections === undefined ? {} : { maxConnections: config.maxConnections }),
+    ...(service.connectionDropped === undefined ? {} : { onConnectionDropped: service.connectionDropped }),
   }).then(
     (listening) => {
       logger.info(

@@ -24,6 +24,7 @@ export {
   losingResponses,
   losingResponsesOnEveryConnection,
 } from './lost-responses.ts';
+export { getOver, openConnection } from './raw-connection.ts';
 export {
   type CompatibilityLevel,
   deleteSubject,

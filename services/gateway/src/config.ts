@@ -38,6 +38,12 @@ export const GatewayEnv = Type.Object({
     description:
       'sockets listening on PORT together (SO_REUSEPORT; Linux only, one elsewhere), so that new connections are accepted apace under load',
   }),
+  MAX_CONNECTIONS: Type.Integer({
+    minimum: 1,
+    default: 1000,
+    description:
+      'connections open at once at most (shared between the listening sockets); a new one beyond is closed as soon as accepted',
+  }),
   DEDUPE_WINDOW_MS: Type.Integer({
     minimum: 0,
     default: 86_400_000,
@@ -110,6 +116,7 @@ export interface GatewayConfig {
   readonly topicPrefix: string;
   readonly shutdownTimeoutMs: number;
   readonly listenSockets: number;
+  readonly maxConnections: number;
   readonly trustedProxies: readonly string[];
   readonly auth: Readonly<Record<Source, SourceAuth>>;
   readonly logLevel: string;
@@ -149,6 +156,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
     topicPrefix: e.RELAY_TOPIC_PREFIX,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     listenSockets: e.LISTEN_SOCKETS,
+    maxConnections: e.MAX_CONNECTIONS,
     trustedProxies: commaSeparated(e.TRUSTED_PROXIES),
     auth,
     logLevel: e.LOG_LEVEL,

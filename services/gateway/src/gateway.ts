@@ -20,6 +20,8 @@ export interface Gateway {
   start(): Promise<void>;
   /** Flushes and closes the producer. */
   stop(): Promise<void>;
+  /** Counts a connection closed at once, MAX_CONNECTIONS being open. */
+  connectionDropped(): void;
 }
 
 const RETRY_DELAY_MS = 1_000;
@@ -89,5 +91,6 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       stopping = true;
       await producer.disconnect();
     },
+    connectionDropped: () => metrics.connectionsDropped.inc(),
   };
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { events, exampleOf } from '@relay/events';
 import { provisionCatalogue } from '@relay/kafka/test-support';
 import type { Kafka } from '@relay/kafkajs';
+import { type ClusterAddresses, getOver, openConnection } from '@relay/testkit';
 import { expect, test } from '@relay/testkit/vitest';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -36,10 +37,8 @@ async function eventIdsOn(
   return found;
 }
 
-test('SIGTERM under load: the process drains, exits 0, and every acknowledged event is on its topic', async ({
-  cluster,
-  kafka,
-}) => {
+/** The gateway as its own process, against the test cluster; resolves once it says it is ready. */
+async function startGatewayProcess(cluster: ClusterAddresses, env: Readonly<Record<string, string>> = {}) {
   await provisionCatalogue(cluster);
   const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
     env: {
@@ -50,6 +49,7 @@ test('SIGTERM under load: the process drains, exits 0, and every acknowledged ev
       HOST: '127.0.0.1',
       ADICTIZ_TOKEN: TOKEN,
       ADICTIZ_ALLOWED_IPS: '127.0.0.1,::1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -66,6 +66,14 @@ test('SIGTERM under load: the process drains, exits 0, and every acknowledged ev
     });
     void exited.then(() => reject(new Error(`exited early:\n${logs}`)));
   });
+  return { child, port, exited, logs: () => logs };
+}
+
+test('SIGTERM under load: the process drains, exits 0, and every acknowledged event is on its topic', async ({
+  cluster,
+  kafka,
+}) => {
+  const { child, port, exited, logs } = await startGatewayProcess(cluster);
 
   const template = JSON.parse(exampleOf(events.instantWin).body);
   const run = `sigterm-${Date.now()}`;
@@ -95,8 +103,32 @@ test('SIGTERM under load: the process drains, exits 0, and every acknowledged ev
   await waves;
 
   expect(await exited).toBe(0);
-  expect(logs).toContain('"msg":"drained"');
+  expect(logs()).toContain('"msg":"drained"');
   expect(acknowledged.length).toBeGreaterThan(0);
   const stored = await eventIdsOn(kafka, events.instantWin.topic, new Set(acknowledged));
   expect([...acknowledged].filter((id) => !stored.has(id))).toEqual([]);
 }, 90_000);
+
+test('beyond MAX_CONNECTIONS a new connection is closed at once and counted on /metrics', async ({
+  cluster,
+}) => {
+  const { child, port, exited } = await startGatewayProcess(cluster, {
+    MAX_CONNECTIONS: '2',
+    LISTEN_SOCKETS: '1',
+  });
+  try {
+    const held = await openConnection(port);
+    const other = await openConnection(port);
+    const beyond = await openConnection(port);
+
+    await beyond.closed;
+    // Over a connection already open: a new one would be refused too.
+    const metrics = await getOver(held.socket, '/metrics');
+
+    expect(metrics).toMatch(/^relay_gateway_connections_dropped_total 1$/m);
+    other.socket.destroy();
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}, 60_000);

@@ -7,6 +7,7 @@ export interface GatewayMetrics {
   readonly batchRecords: Histogram;
   readonly deadLetters: Counter<'source' | 'code'>;
   readonly inFlight: Gauge;
+  readonly connectionsDropped: Counter;
 }
 
 export function createMetrics(): GatewayMetrics {
@@ -42,6 +43,11 @@ export function createMetrics(): GatewayMetrics {
     inFlight: new Gauge({
       name: 'relay_gateway_in_flight_requests',
       help: 'Webhook requests being published now.',
+      registers: [registry],
+    }),
+    connectionsDropped: new Counter({
+      name: 'relay_gateway_connections_dropped_total',
+      help: 'Connections closed as soon as accepted, MAX_CONNECTIONS being open.',
       registers: [registry],
     }),
   };
