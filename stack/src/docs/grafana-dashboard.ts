@@ -61,10 +61,17 @@ export const DASHBOARD_ROWS: readonly Row[] = [
         ],
       },
       {
-        title: 'Requests in flight',
-        description: 'Near MAX_IN_FLIGHT, new webhooks get 503.',
+        title: 'Requests in flight, connections dropped',
+        description:
+          'Near MAX_IN_FLIGHT, new webhooks get 503; with MAX_CONNECTIONS open, new connections are closed at once.',
         unit: 'short',
-        queries: [{ expr: 'sum by (instance) (relay_gateway_in_flight_requests)', legend: '{{instance}}' }],
+        queries: [
+          { expr: 'sum by (instance) (relay_gateway_in_flight_requests)', legend: 'in flight {{instance}}' },
+          {
+            expr: 'sum by (instance) (increase(relay_gateway_connections_dropped_total[$__rate_interval]))',
+            legend: 'connections dropped {{instance}}',
+          },
+        ],
       },
       {
         title: 'Gateway dead letters, by code',
