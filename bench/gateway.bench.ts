@@ -729,7 +729,7 @@ print(
   `  gateway / publish-only server: ${percentOf(gatewayLoad, publishOnlyLoad)} (what validating, normalising, encoding and deduplicating leave of HTTP with a durable write); publish-only / no-op: ${percentOf(publishOnlyLoad, noopLoad)}`,
 );
 print(
-  `  at ${FEW_CONNECTIONS} connections, one round: gateway / no-op ${percentOf(few.gateway, few.noop)}, publish-only / no-op ${percentOf(few.publishOnly, few.noop)} (the HTTP threads busy ${mainThreadBusy(few.gateway).toFixed(0)} and ${mainThreadBusy(few.publishOnly).toFixed(0)} %: the loop waits on Kafka's acknowledgements)`,
+  `  at ${FEW_CONNECTIONS} connections, one round: gateway / no-op ${percentOf(few.gateway, few.noop)}, publish-only / no-op ${percentOf(few.publishOnly, few.noop)} (their HTTP threads busy ${mainThreadBusy(few.gateway).toFixed(0)} and ${mainThreadBusy(few.publishOnly).toFixed(0)} % of the time; see CONNECTIONS)`,
 );
 for (const { name, single } of raw) {
   print(
